@@ -1,0 +1,329 @@
+"""The project store: one SQLite file per project (WAL mode, foreign keys on, versioned schema).
+
+Every write goes through :meth:`Store.transaction`, so a failed ingest or coding session leaves the store
+exactly as it was. Schema migrations are the numbered ``.sql`` files in ``evidence/migrations``, applied in
+order, once each, inside one transaction each; ``PRAGMA user_version`` records the last one applied.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ProjectError
+from .model import SEGMENT_COLUMNS, Case, Code, Coding, Memo, Segment, Source
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now() -> str:
+    """UTC timestamp in ISO 8601 with seconds, as stored in every ``*_at`` column."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """All migrations shipped with the package as (number, name, sql), in order."""
+    found = []
+    for entry in resources.files("evidence.migrations").iterdir():
+        name = entry.name
+        if not name.endswith(".sql"):
+            continue
+        number = int(name.split("_", 1)[0])
+        found.append((number, name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if len(numbers) != len(set(numbers)):
+        raise ProjectError(f"two migrations share a number: {[name for _, name, _ in found]}")
+    return found
+
+
+class Store:
+    """A project's SQLite database. Open with ``Store(path)``; the schema is created or migrated."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise ProjectError(
+                f"{self.path}: no project store here (run `evidence init` in the project folder first)"
+            )
+        self._conn = self._connect()
+        self._migrate()
+
+    # -- connection ---------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{self.path}: cannot open the project store ({exc})") from exc
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        conn = self._conn
+        if conn.in_transaction:
+            # nested use joins the outer transaction (savepoints keep the inner part atomic)
+            conn.execute("SAVEPOINT nested")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO nested")
+                conn.execute("RELEASE nested")
+                raise
+            conn.execute("RELEASE nested")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        if current > latest:
+            raise ProjectError(
+                f"{self.path}: store schema version {current} is newer than this workbench knows "
+                f"({latest}); upgrade the evidence package"
+            )
+        for number, name, sql in known:
+            if number <= current:
+                continue
+            try:
+                with self.transaction() as conn:
+                    for statement in _split_sql(sql):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+            except sqlite3.Error as exc:
+                raise ProjectError(f"{self.path}: migration {name} failed: {exc}") from exc
+
+    # -- reading ------------------------------------------------------------------------------
+    def read_sql(self, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
+        """Run a query and return a DataFrame (columns as the query names them)."""
+        cur = self._conn.execute(sql, tuple(params))
+        columns = [d[0] for d in cur.description]
+        return pd.DataFrame([tuple(row) for row in cur.fetchall()], columns=columns)
+
+    def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = self._conn.execute(sql, tuple(params)).fetchone()
+        return None if row is None else row[0]
+
+    def source_by_path(self, path: str) -> sqlite3.Row | None:
+        return self._conn.execute(
+            "SELECT id, file_hash FROM sources WHERE path = ?", (path,)
+        ).fetchone()
+
+    def source_ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT id FROM sources")}
+
+    def source(self, source_id: str) -> Source:
+        row = self._conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise ProjectError(f"no source with id {source_id!r} in {self.path}")
+        return Source(
+            id=row["id"], kind=row["kind"], text=row["text"], path=row["path"], title=row["title"],
+            date=row["date"], partnership=row["partnership"], school=row["school"],
+            event=row["event"], wave=row["wave"], reader=row["reader"], encoding=row["encoding"],
+            file_hash=row["file_hash"], metadata=json.loads(row["metadata"]),
+        )
+
+    def segments_frame(self, kinds: Iterable[str] | None = None, source: str | None = None) -> pd.DataFrame:
+        sql = (
+            'SELECT id, source_id AS source, kind, start, "end", text, ord AS "order", speaker, role, '
+            'case_id AS "case", wave, parent, timestamp, attributes FROM segments'
+        )
+        where, params = [], []
+        if kinds:
+            kinds = list(kinds)
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params += kinds
+        if source:
+            where.append("source_id = ?")
+            params.append(source)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY source_id, CASE kind WHEN 'sentence' THEN 1 ELSE 0 END, ord"
+        frame = self.read_sql(sql, params)
+        if frame.empty:
+            return pd.DataFrame(columns=SEGMENT_COLUMNS)
+        frame["attributes"] = frame["attributes"].map(json.loads)
+        return frame
+
+    # -- writing ------------------------------------------------------------------------------
+    def write_source(
+        self,
+        conn: sqlite3.Connection,
+        source: Source,
+        segments: list[Segment],
+        speakers: list[dict[str, Any]] | None = None,
+        cases: list[Case] | None = None,
+    ) -> None:
+        """Insert one source with its segments, speakers and cases (inside the caller's transaction)."""
+        for segment in segments:
+            segment.check_offsets(source.text)
+        conn.execute(
+            "INSERT INTO sources (id, kind, path, title, date, partnership, school, event, wave, reader,"
+            " encoding, file_hash, text_hash, text, metadata, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                source.id, source.kind, source.path, source.title, source.date, source.partnership,
+                source.school, source.event, source.wave, source.reader, source.encoding,
+                source.file_hash, source.text_hash, source.text,
+                json.dumps(source.metadata, ensure_ascii=False, sort_keys=True, default=str), now(),
+            ),
+        )
+        conn.executemany(
+            'INSERT INTO segments (id, source_id, kind, start, "end", text, ord, speaker, role, case_id,'
+            " wave, parent, timestamp, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    s.id, source.id, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role,
+                    s.case, s.wave, s.parent, s.timestamp,
+                    json.dumps(s.attributes, ensure_ascii=False, sort_keys=True, default=str),
+                )
+                for s in segments
+            ],
+        )
+        for speaker in speakers or []:
+            conn.execute(
+                "INSERT INTO speakers (source_id, name, role, school, turns) VALUES (?,?,?,?,?)",
+                (source.id, speaker["name"], speaker.get("role", ""), speaker.get("school", ""),
+                 int(speaker.get("turns", 0))),
+            )
+        for case in cases or []:
+            self.upsert_case(conn, case)
+
+    def upsert_case(self, conn: sqlite3.Connection, case: Case) -> None:
+        """Insert a case or merge new attributes into an existing one (same id and kind)."""
+        from .model import attribute_type
+
+        row = conn.execute("SELECT kind FROM cases WHERE id = ?", (case.id,)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO cases (id, kind, name) VALUES (?,?,?)", (case.id, case.kind, case.name))
+        elif row["kind"] != case.kind:
+            raise ProjectError(
+                f"case {case.id!r} is already a {row['kind']}, not a {case.kind}; give one of them another id"
+            )
+        for name, value in case.attributes.items():
+            if value is None or (isinstance(value, float) and value != value):
+                continue
+            kind = attribute_type(value)
+            stored = ("true" if value else "false") if kind == "boolean" else str(value)
+            conn.execute(
+                "INSERT INTO attributes (case_id, name, type, value) VALUES (?,?,?,?)"
+                " ON CONFLICT(case_id, name) DO UPDATE SET type = excluded.type, value = excluded.value",
+                (case.id, name, kind, stored),
+            )
+
+    def delete_source(self, conn: sqlite3.Connection, source_id: str) -> None:
+        """Remove a source and its segments; refuses (foreign key) while codings point at them."""
+        conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+    def insert_codings(self, conn: sqlite3.Connection, codings: list[Coding]) -> list[int]:
+        stamp = now()
+        ids = []
+        for c in codings:
+            cur = conn.execute(
+                'INSERT INTO codings (segment_id, code_id, coder, origin, status, start, "end", confidence,'
+                " explanation, model_id, model_version, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    c.segment, c.code, c.coder, c.origin, c.status, c.start, c.end, c.confidence,
+                    c.explanation, c.model_id, c.model_version, stamp, stamp,
+                ),
+            )
+            ids.append(int(cur.lastrowid))
+            c.id = int(cur.lastrowid)
+        return ids
+
+    def upsert_code(self, conn: sqlite3.Connection, code: Code, order: int = 0) -> None:
+        stamp = now()
+        conn.execute(
+            "INSERT INTO codes (id, parent, name, colour, definition, spec, ord, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET parent = excluded.parent,"
+            " name = excluded.name, colour = excluded.colour, definition = excluded.definition,"
+            " spec = excluded.spec, ord = excluded.ord, updated_at = excluded.updated_at",
+            (
+                code.id, code.parent, code.name, code.colour, code.definition,
+                json.dumps(code.spec, ensure_ascii=False, sort_keys=True, default=str), order, stamp, stamp,
+            ),
+        )
+
+    def record_code_change(
+        self, conn: sqlite3.Connection, action: str, detail: dict[str, Any], author: str = ""
+    ) -> None:
+        conn.execute(
+            "INSERT INTO code_changes (at, action, detail, author) VALUES (?,?,?,?)",
+            (now(), action, json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str), author),
+        )
+
+    def insert_memo(self, conn: sqlite3.Connection, memo: Memo) -> int:
+        cur = conn.execute(
+            "INSERT INTO memos (text, author, segment_id, code_id, source_id, created_at) VALUES (?,?,?,?,?,?)",
+            (memo.text, memo.author, memo.segment, memo.code, memo.source, now()),
+        )
+        memo.id = int(cur.lastrowid)
+        return memo.id
+
+    def start_run(self, kind: str, params: dict[str, Any]) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (kind, params, started_at) VALUES (?,?,?)",
+                (kind, json.dumps(params, sort_keys=True, default=str), now()),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, result: dict[str, Any] | None = None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, result = ? WHERE id = ?",
+                (status, now(), json.dumps(result or {}, sort_keys=True, default=str), run_id),
+            )
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration file into statements (sqlite3.complete_statement knows where they end)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buffer.splitlines()):
+        statements.append(buffer.strip())
+    return statements
