@@ -1,0 +1,199 @@
+"""Agreement between coders on a project's codings, at segment level, and the table of their disagreements.
+
+Input is a tidy codings DataFrame (as ``Project.codings()`` returns): at least the columns
+``segment``, ``code`` and ``coder``, one row per code a coder applied to a segment (several spans of
+the same code on one segment count once). A machine coder (rules, similarity, classifier) is just
+another coder name, so the autocoder can be compared with a person.
+
+Units
+    Agreement is measured on *units* (segments) every compared coder saw. By default these are the
+    segments each of them coded at least once; a segment a coder never saw is not "absent", it is
+    missing, and is left out. Pass ``units`` to say which segments they saw: one list for all coders,
+    or a mapping coder -> the segments that coder saw (then the units are the segments all of them saw).
+    On a unit, a code the coder did not apply counts as a decision that it is absent.
+
+Statuses
+    ``statuses=None`` (the default) counts every coding whatever its status, so a machine coder is
+    judged on everything it suggested, including suggestions a reviewer later rejected. Pass
+    ``statuses=["accepted"]`` to compare only accepted codings. A coder whose codings on a segment
+    are all filtered out still saw the segment (it counts as "no code" there).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evidence.errors import InputError, NotEnoughDataError
+from evidence.reliability.measures import (
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+    why_undefined,
+)
+
+AGREEMENT_COLUMNS = ["code", "n", "kappa", "alpha", "agreement", "note"]
+POOLED_CODE = "(all codes)"
+Units = Sequence[str] | Mapping[str, Sequence[str]] | None
+
+
+def _check_codings(codings: pd.DataFrame, statuses: Sequence[str] | None) -> None:
+    needed = ["segment", "code", "coder"] + (["status"] if statuses is not None else [])
+    missing = [column for column in needed if column not in codings.columns]
+    if missing:
+        raise InputError(
+            "codings table",
+            f"missing column(s) {missing}; it has {list(codings.columns)}",
+            hint="pass a codings DataFrame as Project.codings() returns it",
+        )
+
+
+def _check_coders(coders: Sequence[str]) -> list[str]:
+    coders = [str(coder) for coder in coders]
+    if len(set(coders)) < 2 or len(set(coders)) != len(coders):
+        raise NotEnoughDataError(f"agreement needs two or more different coders, got {coders}")
+    return coders
+
+
+def _units(codings: pd.DataFrame, coders: list[str], units: Units) -> list[str]:
+    if units is None:
+        names = codings["coder"].astype(str)
+        seen = {coder: set(codings.loc[names == coder, "segment"].astype(str)) for coder in coders}
+        absent = [coder for coder, segments in seen.items() if not segments]
+        if absent:
+            known = sorted(codings["coder"].dropna().astype(str).unique())
+            raise NotEnoughDataError(f"coder(s) {absent} coded no segment; coders with codings: {known}")
+    elif isinstance(units, Mapping):
+        unknown = [coder for coder in coders if coder not in units]
+        if unknown:
+            raise NotEnoughDataError(f"units does not say which segments coder(s) {unknown} saw")
+        seen = {coder: set(units[coder]) for coder in coders}
+    else:
+        return sorted(dict.fromkeys(str(unit) for unit in units))
+    shared = sorted(set.intersection(*seen.values()))
+    if not shared:
+        raise NotEnoughDataError(
+            f"coders {coders} have no segment in common; each must code (or have seen) the same segments"
+        )
+    return shared
+
+
+def coding_decisions(
+    codings: pd.DataFrame,
+    coders: Sequence[str],
+    units: Units = None,
+    *,
+    statuses: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per (segment, code) decision on the shared units, with a True/False column per coder.
+
+    Columns: ``segment``, ``code``, then one boolean column named after each coder (did that coder
+    apply the code to the segment). ``codes`` defaults to every code any of the coders applied there.
+    """
+    _check_codings(codings, statuses)
+    coders = _check_coders(coders)
+    shared = _units(codings, coders, units)
+    rows = codings[codings["coder"].astype(str).isin(coders)]
+    rows = rows[rows["segment"].astype(str).isin(shared)]
+    if statuses is not None:
+        rows = rows[rows["status"].isin(list(statuses))]
+    rows = rows[rows["code"].notna() & (rows["code"].astype(str) != "")]
+    if codes is None:
+        codes = sorted(rows["code"].astype(str).unique())
+    grid = pd.MultiIndex.from_product([shared, list(codes)], names=["segment", "code"])
+    decisions = pd.DataFrame(index=grid)
+    for coder in coders:
+        applied = rows.loc[rows["coder"].astype(str) == coder, ["segment", "code"]].astype(str)
+        keys = pd.MultiIndex.from_frame(applied.drop_duplicates())
+        decisions[coder] = grid.isin(keys)
+    return decisions.reset_index()
+
+
+def _measure(matrix: np.ndarray) -> dict[str, Any]:
+    """n, kappa, alpha, agreement and note for a coders x units 0/1 matrix."""
+    note = why_undefined(matrix) if matrix.size else "no decisions to compare"
+    if note:
+        kappa = alpha = float("nan")
+    elif matrix.shape[0] == 2:
+        kappa = cohen_kappa(matrix[0], matrix[1])
+        alpha = krippendorff_alpha(matrix, "nominal")
+    else:
+        kappa = fleiss_kappa(matrix.T)
+        alpha = krippendorff_alpha(matrix, "nominal")
+    agreement = percent_agreement(matrix) if matrix.size else float("nan")
+    return {"n": int(matrix.shape[1]), "kappa": kappa, "alpha": alpha, "agreement": agreement, "note": note}
+
+
+def agreement(
+    codings: pd.DataFrame,
+    coders: Sequence[str],
+    units: Units = None,
+    *,
+    statuses: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Agreement of two or more coders, per code and pooled over all (segment, code) decisions.
+
+    Returns ``(per_code, pooled)``: a DataFrame with columns code, n (segments compared), kappa,
+    alpha, agreement, note, one row per code, and a dict with the same keys for all decisions
+    together (code = ``"(all codes)"``, n = segments x codes). Each code is a present/absent
+    decision per segment. ``kappa`` is Cohen's kappa for two coders and Fleiss' kappa for more;
+    ``alpha`` is Krippendorff's nominal alpha; ``agreement`` is the share of decisions on which all
+    coders agree. When a code was never (or always) applied by anyone, kappa and alpha are 0/0:
+    they are NaN and ``note`` says why. See the module docstring for ``units`` and ``statuses``.
+    """
+    decisions = coding_decisions(codings, coders, units, statuses=statuses, codes=codes)
+    coders = [str(coder) for coder in coders]
+    per_code = [
+        {"code": code, **_measure(group[coders].to_numpy(dtype=float).T)}
+        for code, group in decisions.groupby("code", sort=True)
+    ]
+    pooled = {"code": POOLED_CODE, **_measure(decisions[coders].to_numpy(dtype=float).T)}
+    return pd.DataFrame(per_code, columns=AGREEMENT_COLUMNS), pooled
+
+
+def _joined(codes: set[str]) -> str:
+    return "; ".join(sorted(codes))
+
+
+def disagreements(
+    codings: pd.DataFrame,
+    coders: Sequence[str],
+    units: Units = None,
+    *,
+    statuses: Sequence[str] | None = None,
+    segments: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per shared segment on which the coders applied different codes, for a team to settle.
+
+    Columns: ``segment``; ``text`` when a segments DataFrame (with ``id`` and ``text``) is given;
+    then each coder's codes (a column named after the coder, codes sorted and ``"; "``-joined);
+    ``only_<coder>`` for the codes only that coder applied; ``disputed``, the codes some but not
+    all coders applied.
+    """
+    decisions = coding_decisions(codings, coders, units, statuses=statuses)
+    coders = [str(coder) for coder in coders]
+    records = []
+    for segment, group in decisions.groupby("segment", sort=True):
+        applied = {coder: set(group.loc[group[coder], "code"]) for coder in coders}
+        everyone = set.intersection(*applied.values())
+        anyone = set.union(*applied.values())
+        if anyone == everyone:
+            continue
+        record: dict[str, Any] = {"segment": segment}
+        record.update({coder: _joined(applied[coder]) for coder in coders})
+        for coder in coders:
+            others = set().union(*(applied[other] for other in coders if other != coder))
+            record[f"only_{coder}"] = _joined(applied[coder] - others)
+        record["disputed"] = _joined(anyone - everyone)
+        records.append(record)
+    columns = ["segment", *coders, *(f"only_{coder}" for coder in coders), "disputed"]
+    table = pd.DataFrame(records, columns=columns)
+    if segments is not None:
+        texts = segments.set_index(segments["id"].astype(str))["text"]
+        table.insert(1, "text", table["segment"].map(texts).fillna(""))
+    return table
