@@ -180,6 +180,7 @@ def validate(frame: pd.DataFrame, schema, path: Path) -> pd.DataFrame:
                 continue
             seen.add(key)
             problems.append((row, case["column"], _describe(case)))
+        problems.sort(key=lambda p: (p[0] is None, p[0] or 0))
         first_row = next((p[0] for p in problems if p[0] is not None), None)
         listing = "; ".join(f"row {r}, column '{c}': {text}" if r else f"column '{c}': {text}"
                             for r, c, text in problems[:8])

@@ -103,8 +103,9 @@ class OutcomeTable:
         """``frame`` with a ``<column>__status`` column (the code, or "") after each named column."""
         out = self.frame.copy()
         for column in columns:
-            codes = self.status[self.status["column"] == column].set_index("row")["code"]
-            out[f"{column}__status"] = out["_row"].map(codes).fillna("")
+            rows = self.status[self.status["column"] == column]
+            codes = dict(zip(rows["row"], rows["code"]))
+            out[f"{column}__status"] = [codes.get(row, "") for row in out["_row"]]
         return out
 
 

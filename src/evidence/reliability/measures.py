@@ -106,7 +106,8 @@ def percent_agreement(matrix: Any) -> float:
     pairable = rated.sum(axis=0) >= 2
     if not pairable.any():
         return float("nan")
-    agree = [len(np.unique(array[rated[:, u], u])) == 1 for u in np.flatnonzero(pairable)]
+    columns = array[:, pairable]
+    agree = np.nanmin(columns, axis=0) == np.nanmax(columns, axis=0)
     return float(np.mean(agree))
 
 

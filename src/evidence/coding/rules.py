@@ -1,0 +1,145 @@
+"""The rules coder: a code's keywords, phrases and Matcher patterns, matched on lemmas.
+
+    coder = RuleCoder(codebook).fit()
+    coder.suggest(segments)            # tidy suggestions: segment, code, confidence, explanation
+
+The pipeline is ``spacy.blank("en")`` + sentencizer + the lookup lemmatizer (tables from
+spacy-lookups-data) + a small component that lower-cases lemmas (and looks up capitalised words by
+their lower-case form), so "Funding", "funded" and "funds" all match the keyword "fund". A code
+is suggested when at least ``threshold.rules`` (default 1) distinct terms match; the confidence
+is 1 - 0.5**n for n distinct terms and the reason lists the words that matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from evidence.codebook import Codebook
+from evidence.coding.base import package_version, suggestions_frame, to_codings
+from evidence.model import Coding
+
+LOWER_LEMMAS = "evidence_lower_lemmas"
+
+
+def lemma_pipeline() -> Any:
+    """spaCy pipeline: blank English, sentencizer, lookup lemmatizer, lower-case lemmas."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(LOWER_LEMMAS):
+
+        @Language.factory(LOWER_LEMMAS)
+        def _make(nlp: Any, name: str) -> Any:
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
+
+            def lower_lemmas(doc: Any) -> Any:
+                for token in doc:
+                    lemma = token.lemma_
+                    if lemma == token.text and token.text != token.lower_:
+                        lemma = table.get(token.lower_, token.lower_)
+                    token.lemma_ = lemma.lower()
+                return doc
+
+            return lower_lemmas
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.add_pipe(LOWER_LEMMAS)
+    return nlp
+
+
+class RuleCoder:
+    """Match each code's keywords/phrases (PhraseMatcher on LEMMA) and patterns (Matcher).
+
+    Parameters: ``codebook``; ``coder`` (the name recorded on codings); ``batch_size`` for
+    ``nlp.pipe``. Learned in :meth:`fit`: ``nlp_``, ``phrase_matcher_``, ``matcher_``, ``codes_``.
+    """
+
+    origin = "rule"
+
+    def __init__(self, codebook: Codebook, *, coder: str = "rules", batch_size: int = 512) -> None:
+        self.codebook = codebook
+        self.coder = coder
+        self.batch_size = batch_size
+
+    @property
+    def model_id(self) -> str:
+        return f"rules:spacy-blank-en-lookup:{self.codebook.name or 'codebook'}"
+
+    def fit(self, texts: Sequence[str] | None = None, y: Any = None) -> "RuleCoder":
+        """Build the matchers from the codebook (the rules learn nothing from data)."""
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.nlp_ = lemma_pipeline()
+        self.phrase_matcher_ = PhraseMatcher(self.nlp_.vocab, attr="LEMMA")
+        self.matcher_ = Matcher(self.nlp_.vocab)
+        self.codes_ = []
+        for code in self.codebook:
+            terms = self.codebook.terms(code.id)
+            patterns = code.spec.get("patterns", [])
+            if not terms and not patterns:
+                continue
+            self.codes_.append(code.id)
+            if terms:
+                self.phrase_matcher_.add(code.id, list(self.nlp_.pipe(terms)))
+            if patterns:
+                self.matcher_.add(code.id, patterns)
+        return self
+
+    def matches(self, texts: Sequence[str]) -> list[dict[str, list[str]]]:
+        """For each text: code id -> distinct matched words (in order of appearance)."""
+        out: list[dict[str, list[str]]] = []
+        strings = self.nlp_.vocab.strings
+        for doc in self.nlp_.pipe(texts, batch_size=self.batch_size):
+            spans = self.phrase_matcher_(doc)
+            if len(self.matcher_):
+                spans += self.matcher_(doc)
+            # longest match first, so "funding ended" is one term, not also "funding"
+            kept: dict[str, list[tuple[int, int]]] = {}
+            for match_id, start, end in sorted(spans, key=lambda m: (m[1] - m[2], m[1])):
+                taken = kept.setdefault(strings[match_id], [])
+                if not any(start < e and s < end for s, e in taken):
+                    taken.append((start, end))
+            found: dict[str, list[str]] = {}
+            for code, places in kept.items():
+                for start, end in sorted(places):
+                    words = doc[start:end].text.lower()
+                    if words not in found.setdefault(code, []):
+                        found[code].append(words)
+            out.append(found)
+        return out
+
+    def scores(self, texts: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(counts, reasons): distinct matched terms per code, and 'matched: "a", "b"' texts."""
+        found = self.matches(list(texts))
+        counts = pd.DataFrame(0, index=range(len(found)), columns=self.codes_, dtype=float)
+        reasons = pd.DataFrame("", index=range(len(found)), columns=self.codes_, dtype=object)
+        column = {code: j for j, code in enumerate(self.codes_)}
+        for i, per_code in enumerate(found):
+            for code, words in per_code.items():
+                counts.iat[i, column[code]] = len(words)
+                reasons.iat[i, column[code]] = "matched " + ", ".join(f'"{w}"' for w in words)
+        return counts, reasons
+
+    def predict(self, texts: Sequence[str]) -> pd.DataFrame:
+        """0/1 per text and code (1 when the code's rules threshold is reached)."""
+        counts, _ = self.scores(texts)
+        cuts = pd.Series({c: self.codebook.threshold(c, "rules") for c in counts.columns}, dtype=float)
+        return (counts >= cuts).astype(int)
+
+    def suggest(self, segments: pd.DataFrame) -> pd.DataFrame:
+        """Tidy suggestions for a segments frame (needs ``id`` and ``text``)."""
+        counts, reasons = self.scores(segments["text"].tolist())
+        confidence = 1.0 - 0.5 ** counts
+        thresholds = {c: self.codebook.threshold(c, "rules") for c in counts.columns}
+        return suggestions_frame(segments["id"].tolist(), counts, reasons, thresholds, confidence)
+
+    def codings(self, segments: pd.DataFrame) -> list[Coding]:
+        """Suggested Coding records (origin "rule") for a segments frame."""
+        return to_codings(self.suggest(segments), coder=self.coder, origin=self.origin,
+                          model_id=self.model_id, model_version=package_version())

@@ -1,0 +1,61 @@
+"""Metadata about an input file: a ``FILE.meta.yaml`` sidecar, or YAML front matter in .txt/.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+
+SOURCE_FIELDS = ("title", "date", "partnership", "school", "event", "wave")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.yaml")
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError(path, f"invalid YAML metadata: {exc}", line=None if line is None else line + 1,
+                         hint="fix the YAML syntax") from None
+    if not isinstance(meta, dict):
+        raise InputError(path, "metadata must be a YAML mapping (key: value lines)", line=1)
+    for key in SOURCE_FIELDS:
+        if key in meta and meta[key] is not None:
+            meta[key] = str(meta[key])
+    return meta
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The sidecar metadata of ``path``, or an empty dict when there is none."""
+    side = sidecar_path(path)
+    if not side.exists():
+        return {}
+    return _parse(side, side.read_text(encoding="utf-8-sig"))
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], int]:
+    """YAML front matter at the top of a text file, and the offset where the body starts."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, 0
+    return _parse(path, match.group(1)), match.end()
+
+
+def speaker_map(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Normalise ``speakers:`` ({Name: role} or {Name: {role:, school:}}) to {name: {role, school}}."""
+    result: dict[str, dict[str, str]] = {}
+    for name, value in (meta.get("speakers") or {}).items():
+        if isinstance(value, dict):
+            result[str(name)] = {"role": str(value.get("role", "") or ""),
+                                 "school": str(value.get("school", "") or "")}
+        else:
+            result[str(name)] = {"role": str(value or ""), "school": ""}
+    return result

@@ -1,0 +1,185 @@
+"""Readers for pupil quote tables in .csv and .xlsx.
+
+Each row becomes one ``quote`` segment whose id is the row's id. Columns are found by name (any case):
+``id``, ``text`` and, when present, ``pupil``, ``school``, ``wave``, ``question``; any other column is kept
+as an attribute of the quote. A sidecar ``columns:`` mapping (or ``--columns`` on the command line) names
+other headers, e.g. ``{id: QuoteID, text: Response}``. In the wide layout (``layout: wide``) each row holds
+one pupil's ``before`` and ``after`` texts and becomes two quotes, ``ID:before`` and ``ID:after``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from ..model import Case, Segment, content_hash, normalise_text, normalise_wave
+from .build import make_source
+from .decode import decode_bytes, read_bytes
+from .metadata import read_sidecar
+from .registry import Reading, ReadOptions, reader
+
+ROLES = ("id", "text", "pupil", "school", "wave", "question", "partnership", "before", "after")
+SYNONYMS = {
+    "id": ("id", "quote_id", "quoteid", "quote id", "response_id", "row_id"),
+    "text": ("text", "quote", "response", "answer", "comment"),
+    "pupil": ("pupil", "pupil_id", "pupil id", "student", "student_id", "learner", "participant"),
+    "school": ("school", "school_name", "school name", "setting"),
+    "wave": ("wave", "time", "timepoint", "phase", "stage"),
+    "question": ("question", "prompt", "item"),
+    "partnership": ("partnership", "programme", "program"),
+    "before": ("before", "text_before", "pre", "before_text"),
+    "after": ("after", "text_after", "post", "after_text"),
+}
+
+
+def _table(path: Path) -> tuple[pd.DataFrame, str, str, int]:
+    """The raw table as strings, its encoding, file hash and the spreadsheet row of its first data row."""
+    data = read_bytes(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not data.startswith(b"PK"):
+            raise InputError(path, "not an .xlsx workbook (no zip signature)", line=1,
+                             hint="save it from Excel as .xlsx or .csv")
+        try:
+            from ..safety import check_zip
+        except ImportError:
+            check_zip = None
+        if check_zip is not None:
+            check_zip(path)
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
+            raise InputError(path, f"cannot read the workbook ({exc.__class__.__name__}: {exc})",
+                             hint="open and re-save it in Excel") from None
+        return frame, "xlsx", content_hash(data), 2
+    decoded = decode_bytes(path, data)
+    try:
+        frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False, sep=None,
+                            engine="python")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(path, f"cannot parse the CSV: {exc}", hint="check quoting and separators") from None
+    return frame, decoded.encoding, decoded.file_hash, 2
+
+
+def find_columns(path: Path, frame: pd.DataFrame, mapping: dict[str, str]) -> dict[str, str]:
+    """Which header plays which role (id, text, pupil, ...), from the mapping or by name."""
+    headers = {str(c).strip().lower(): str(c) for c in frame.columns}
+    found: dict[str, str] = {}
+    for role, header in mapping.items():
+        if header not in frame.columns and header.lower() not in headers:
+            raise InputError(path, f"column {header!r} (mapped to {role}) is not in the header", line=1,
+                             hint=f"columns found: {', '.join(map(str, frame.columns))}")
+        found[role] = header if header in frame.columns else headers[header.lower()]
+    for role in ROLES:
+        if role in found:
+            continue
+        for name in SYNONYMS[role]:
+            if name in headers and headers[name] not in found.values():
+                found[role] = headers[name]
+                break
+    return found
+
+
+def _value(row: pd.Series, column: str | None) -> str:
+    return "" if column is None else str(row[column]).strip()
+
+
+@reader("quotes-csv", ".csv", ".tsv")
+def read_quote_csv(path: Path, options: ReadOptions) -> Reading:
+    return read_quote_table(path, options)
+
+
+@reader("quotes-xlsx", ".xlsx", ".xlsm")
+def read_quote_xlsx(path: Path, options: ReadOptions) -> Reading:
+    return read_quote_table(path, options)
+
+
+def read_quote_table(path: Path, options: ReadOptions) -> Reading:
+    meta = read_sidecar(path)
+    frame, encoding, file_hash, first_row = _table(path)
+    if frame.empty:
+        raise InputError(path, "the table has a header but no rows", line=2)
+    columns = find_columns(path, frame, {**(meta.get("columns") or {}), **options.columns})
+    wide = str(meta.get("layout", "")).lower() == "wide" or ("text" not in columns and "before" in columns
+                                                             and "after" in columns)
+    if "id" not in columns:
+        raise InputError(path, "no id column", line=1,
+                         hint="name a column 'id' or map one with columns: {id: YourColumn} in "
+                              f"{path.name}.meta.yaml; columns found: {', '.join(map(str, frame.columns))}")
+    if not wide and "text" not in columns:
+        raise InputError(path, "no text column", line=1,
+                         hint="name a column 'text' or map one with columns: {text: YourColumn} in "
+                              f"{path.name}.meta.yaml; columns found: {', '.join(map(str, frame.columns))}")
+    used = set(columns.values())
+    extra = [c for c in frame.columns if c not in used]
+    seen: dict[str, int] = {}
+    texts: list[tuple[str, dict[str, Any], int]] = []
+    for index, row in frame.iterrows():
+        row_number = int(index) + first_row
+        quote_id = _value(row, columns["id"])
+        if not quote_id:
+            raise InputError(path, "empty id", row=row_number, hint="give every row an id")
+        if quote_id in seen:
+            raise InputError(path, f"duplicate id {quote_id!r} (first on row {seen[quote_id]})",
+                             row=row_number, hint="ids must be unique within a quote table")
+        seen[quote_id] = row_number
+        base = {
+            "pupil": _value(row, columns.get("pupil")),
+            "school": _value(row, columns.get("school")),
+            "question": _value(row, columns.get("question")),
+            "partnership": _value(row, columns.get("partnership")),
+            "attributes": {str(c): str(row[c]) for c in extra if str(row[c]).strip() != ""},
+        }
+        if wide:
+            for wave in ("before", "after"):
+                texts.append((f"{quote_id}:{wave}", {**base, "wave": wave,
+                                                      "text": _value(row, columns.get(wave))}, row_number))
+        else:
+            wave = normalise_wave(_value(row, columns.get("wave")) or meta.get("wave", ""))
+            texts.append((quote_id, {**base, "wave": wave, "text": _value(row, columns["text"])}, row_number))
+    parts, segments, offset = [], [], 0
+    source_id = options.source_id
+    pupils: dict[str, dict[str, Any]] = {}
+    schools: set[str] = set()
+    partnerships: set[str] = set()
+    for order, (quote_id, info, row_number) in enumerate(texts):
+        text = normalise_text(info["text"])
+        attributes = dict(info["attributes"])
+        attributes["row"] = row_number
+        if info["question"]:
+            attributes["question"] = info["question"]
+        if info["school"]:
+            attributes["school"] = info["school"]
+            schools.add(info["school"])
+        if info["partnership"]:
+            attributes["partnership"] = info["partnership"]
+            partnerships.add(info["partnership"])
+        segments.append(Segment(
+            id=quote_id, source=source_id, kind="quote", start=offset, end=offset + len(text), text=text,
+            order=order, speaker=info["pupil"], role="pupil" if info["pupil"] else "", case=info["pupil"],
+            wave=info["wave"],
+            attributes=attributes,
+        ))
+        if info["pupil"]:
+            pupil = pupils.setdefault(info["pupil"], {})
+            if info["school"]:
+                pupil["school"] = info["school"]
+            if info["partnership"]:
+                pupil["partnership"] = info["partnership"]
+        parts.append(text)
+        offset += len(text) + 2
+    body = "\n\n".join(parts)
+    source = make_source(path, options, "quotes", body, "quotes-" + path.suffix.lower().lstrip("."),
+                         encoding, file_hash, meta)
+    cases = [Case(id=pid, kind="pupil", name=pid, attributes=attrs) for pid, attrs in sorted(pupils.items())]
+    cases += [Case(id=s, kind="school", name=s) for s in sorted(schools)]
+    cases += [Case(id=p, kind="partnership", name=p) for p in sorted(partnerships)]
+    reading = Reading(source=source, segments=segments, cases=cases)
+    empty = sum(1 for s in segments if not s.text)
+    reading.notes.append(f"encoding {encoding}; {len(segments)} quotes"
+                         + (f" ({empty} with empty text, kept)" if empty else ""))
+    return reading

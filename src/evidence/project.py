@@ -1,0 +1,399 @@
+"""A project: one folder with a config file, a store, caches and results (see docs/CONTRACTS.md).
+
+:class:`Project` is the researcher's handle: ``Project.open("my-project").segments()`` gives a tidy
+DataFrame. The ingest recipe lives here: read each file (evidence.ingest), pseudonymise it
+(evidence.privacy), and store it in one transaction per file, so a bad file never half-lands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
+from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo
+from .store import Store
+
+CONFIG_NAME = "evidence.yaml"
+STORE_NAME = "evidence.sqlite"
+DEFAULT_CONFIG: dict[str, Any] = {
+    "name": "",
+    "spacy_pipeline": "blank:en",
+    "seed": 42,
+    "embedder": "minilm",
+    "pseudonymise": True,
+    "speakers": {},
+}
+
+
+@dataclass
+class FileResult:
+    """What happened to one file of an ingest."""
+
+    path: str
+    status: str  # ingested | unchanged | failed
+    source: str = ""
+    reader: str = ""
+    segments: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def resolve_project_dir(given: str | Path | None) -> Path:
+    """``--project DIR``, else ``$EVIDENCE_PROJECT``, else the current folder."""
+    return Path(given or os.environ.get("EVIDENCE_PROJECT") or ".")
+
+
+class Project:
+    """One project folder. Create with :meth:`init`, open with :meth:`open`."""
+
+    def __init__(self, path: Path, config: dict[str, Any], store: Store) -> None:
+        self.path = path
+        self.config = config
+        self.store = store
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: str | Path, name: str | None = None, **config: Any) -> Project:
+        """Create (or reopen) a project folder with its config and store."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        config_path = path / CONFIG_NAME
+        if not config_path.exists():
+            values = {**DEFAULT_CONFIG, "name": name or path.resolve().name, **config}
+            config_path.write_text(
+                "# Evidence workbench project settings (see README.md)\n"
+                + yaml.safe_dump(values, sort_keys=False, allow_unicode=True),
+                encoding="utf-8",
+            )
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Project:
+        path = resolve_project_dir(path)
+        config_path = path / CONFIG_NAME
+        if not config_path.exists():
+            raise ProjectError(
+                f"{path}: not an evidence project (no {CONFIG_NAME}); run `evidence init --project {path}`"
+            )
+        try:
+            loaded = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ProjectError(f"{config_path}: invalid YAML ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise ProjectError(f"{config_path}: the config must be a mapping of settings")
+        config = {**DEFAULT_CONFIG, **loaded}
+        return cls(path, config, Store(path / STORE_NAME))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def folder(self, name: str, private: bool = False) -> Path:
+        folder = self.path / name
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+        if private:
+            os.chmod(folder, 0o700)
+        return folder
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.folder("cache")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.folder("models")
+
+    @property
+    def private_dir(self) -> Path:
+        return self.folder("private", private=True)
+
+    @property
+    def results_dir(self) -> Path:
+        return self.path / "results"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.folder("runs")
+
+    @property
+    def seed(self) -> int:
+        return int(self.config.get("seed", 42))
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        roster: str | Path | None = None,
+        kind: str = "",
+        columns: dict[str, str] | None = None,
+        replace: bool = False,
+        progress: bool = False,
+    ) -> IngestReport:
+        """Read, pseudonymise and store files (folders are searched); one transaction per file."""
+        from tqdm.auto import tqdm
+
+        from .ingest import ReadOptions, discover, read_file
+        from .ingest.metadata import speaker_map
+
+        files = discover(list(paths))
+        protect = self._protector(roster)
+        report = IngestReport()
+        speakers = speaker_map({"speakers": self.config.get("speakers") or {}})
+        for path in tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 3):
+            key = self._path_key(path)
+            try:
+                if not path.exists():
+                    raise InputError(path, "no such file", hint="check the path")
+                existing = self.store.source_by_path(key)
+                file_hash = _file_hash(path)
+                if existing is not None and existing["file_hash"] == file_hash:
+                    report.files.append(FileResult(str(path), "unchanged", source=existing["id"],
+                                                   message="already ingested, unchanged"))
+                    continue
+                if existing is not None and not replace:
+                    raise ChangedSourceError(
+                        path, f"changed since it was ingested as source {existing['id']!r}",
+                        hint="use --replace to ingest the new version in its place",
+                    )
+                source_id = existing["id"] if existing is not None else self._new_source_id(path)
+                options = ReadOptions(source_id=source_id, kind=kind, speakers=speakers,
+                                      columns=columns or {},
+                                      pipeline=str(self.config.get("spacy_pipeline") or "blank:en"))
+                reading = read_file(path, options)
+                reading.source.path = key
+                if protect is not None:
+                    reading = protect(reading)
+                with self.store.transaction() as conn:
+                    if existing is not None:
+                        self._drop_source(conn, existing["id"], path)
+                    self.store.write_source(conn, reading.source, reading.segments, reading.speakers,
+                                            reading.cases)
+                report.files.append(FileResult(
+                    str(path), "ingested", source=source_id, reader=reading.source.reader,
+                    segments=len(reading.segments), message="; ".join(reading.notes),
+                ))
+            except EvidenceError as exc:
+                report.files.append(FileResult(str(path), "failed", message=str(exc)))
+            except sqlite3.IntegrityError as exc:
+                report.files.append(FileResult(
+                    str(path), "failed", message=f"{path}: not stored ({exc}); nothing was written for it"))
+        return report
+
+    def _protector(self, roster: str | Path | None) -> Callable[[Any], Any] | None:
+        """The pseudonymiser for this ingest (evidence.privacy), unless the config turns it off."""
+        if not self.config.get("pseudonymise", True):
+            if roster:
+                raise ProjectError("a roster was given but `pseudonymise: false` is set in evidence.yaml")
+            return None
+        try:
+            from .privacy import protector
+        except ImportError:
+            if roster:
+                raise ProjectError("pseudonymisation is not available in this installation") from None
+            return None
+        return protector(self, roster)
+
+    def _path_key(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path.resolve(), self.path.resolve())
+        except ValueError:  # another drive on Windows
+            return str(path.resolve())
+
+    def _new_source_id(self, path: Path) -> str:
+        base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "source"
+        taken = self.store.source_ids()
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def _drop_source(self, conn: sqlite3.Connection, source_id: str, path: Path) -> None:
+        coded = conn.execute(
+            "SELECT COUNT(*) FROM codings WHERE segment_id IN (SELECT id FROM segments WHERE source_id = ?)",
+            (source_id,),
+        ).fetchone()[0]
+        if coded:
+            raise ChangedSourceError(
+                path, f"cannot replace source {source_id!r}: {coded} codings point at its segments",
+                hint="export the codings (evidence export-qdpx) and remove them first",
+            )
+        self.store.delete_source(conn, source_id)
+
+    # -- reading ------------------------------------------------------------------------------
+    def sources(self) -> pd.DataFrame:
+        """One row per source (without its text; see :meth:`source_text`)."""
+        frame = self.store.read_sql(
+            "SELECT id, kind, path, title, date, partnership, school, event, wave, reader, encoding,"
+            " file_hash, text_hash, metadata, ingested_at, length(text) AS characters FROM sources ORDER BY id"
+        )
+        frame["metadata"] = frame["metadata"].map(json.loads)
+        return frame
+
+    def source_text(self, source_id: str) -> str:
+        return self.store.source(source_id).text
+
+    def segments(self, kinds: Iterable[str] | None = None, source: str | None = None) -> pd.DataFrame:
+        """Segments as a tidy DataFrame (columns: model.SEGMENT_COLUMNS)."""
+        return self.store.segments_frame(kinds, source)
+
+    def units(self, source: str | None = None) -> pd.DataFrame:
+        """The default coding units: quotes, turns and paragraphs."""
+        return self.segments(UNIT_KINDS, source)
+
+    def speakers(self) -> pd.DataFrame:
+        return self.store.read_sql("SELECT source_id AS source, name, role, school, turns FROM speakers"
+                                   " ORDER BY source_id, name")
+
+    def attributes(self) -> pd.DataFrame:
+        """Case attributes in long form: case, name, type, value (typed)."""
+        frame = self.store.read_sql(
+            "SELECT case_id AS \"case\", name, type, value FROM attributes ORDER BY case_id, name")
+        frame["value"] = [_typed(t, v) for t, v in zip(frame["type"], frame["value"])]
+        return frame
+
+    def cases(self) -> pd.DataFrame:
+        """One row per case: id, kind, name and one column per attribute."""
+        cases = self.store.read_sql("SELECT id, kind, name FROM cases ORDER BY kind, id")
+        attrs = self.attributes()
+        if attrs.empty:
+            return cases
+        wide = attrs.pivot(index="case", columns="name", values="value")
+        wide.columns.name = None
+        return cases.merge(wide, left_on="id", right_index=True, how="left")
+
+    def codes(self) -> pd.DataFrame:
+        frame = self.store.read_sql(
+            "SELECT id, parent, name, colour, definition, spec, ord AS \"order\" FROM codes ORDER BY ord, id")
+        frame["spec"] = frame["spec"].map(json.loads)
+        return frame
+
+    def codings(self, coder: str | None = None, origin: str | None = None,
+                status: str | None = None) -> pd.DataFrame:
+        """Codings as a tidy DataFrame (columns: model.CODING_COLUMNS), optionally filtered."""
+        sql = ('SELECT id, segment_id AS segment, code_id AS code, coder, origin, status, start, "end",'
+               " confidence, explanation, model_id, model_version, created_at, updated_at FROM codings")
+        where, params = [], []
+        for column, value in (("coder", coder), ("origin", origin), ("status", status)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        frame = self.store.read_sql(sql + " ORDER BY id", params)
+        return frame if not frame.empty else pd.DataFrame(columns=CODING_COLUMNS)
+
+    def memos(self) -> pd.DataFrame:
+        return self.store.read_sql("SELECT id, text, author, segment_id AS segment, code_id AS code,"
+                                   " source_id AS source, created_at FROM memos ORDER BY id")
+
+    # -- writing codings and memos --------------------------------------------------------------
+    def add_codings(self, codings: list[Coding]) -> list[int]:
+        """Store codings in one transaction; an unknown segment or code stores none of them."""
+        segments = {r[0] for r in self.store.connection.execute("SELECT id FROM segments")}
+        codes = {r[0] for r in self.store.connection.execute("SELECT id FROM codes")}
+        for coding in codings:
+            if coding.segment not in segments:
+                raise EvidenceError(f"coding points at segment {coding.segment!r}, which is not in the project "
+                                    "(was its source removed or re-ingested?); nothing was stored")
+            if coding.code not in codes:
+                raise EvidenceError(f"coding uses code {coding.code!r}, which is not in the codebook; "
+                                    "add the code first; nothing was stored")
+            if coding.status not in CODING_STATUSES:
+                raise EvidenceError(f"coding status must be one of {CODING_STATUSES}, not {coding.status!r}")
+            if (coding.start is None) != (coding.end is None):
+                raise EvidenceError("a span coding needs both start and end")
+        with self.store.transaction() as conn:
+            return self.store.insert_codings(conn, codings)
+
+    def set_coding_status(self, ids: Iterable[int], status: str) -> None:
+        if status not in CODING_STATUSES:
+            raise EvidenceError(f"status must be one of {CODING_STATUSES}, not {status!r}")
+        from .store import now
+
+        with self.store.transaction() as conn:
+            conn.executemany("UPDATE codings SET status = ?, updated_at = ? WHERE id = ?",
+                             [(status, now(), int(i)) for i in ids])
+
+    def remove_codings(self, ids: Iterable[int]) -> None:
+        with self.store.transaction() as conn:
+            conn.executemany("DELETE FROM codings WHERE id = ?", [(int(i),) for i in ids])
+
+    def add_memo(self, memo: Memo) -> int:
+        with self.store.transaction() as conn:
+            return self.store.insert_memo(conn, memo)
+
+    # -- summary ------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """Counts a researcher checks after an ingest (all integers, plus roles by name)."""
+        q = self.store.scalar
+        units = self.segments(UNIT_KINDS)
+        words = int(units["text"].str.split().str.len().fillna(0).sum()) if not units.empty else 0
+        roles = self.store.read_sql(
+            "SELECT role, COUNT(*) AS turns FROM segments WHERE kind IN ('turn','quote') AND role <> ''"
+            " GROUP BY role ORDER BY role")
+        return {
+            "sources": int(q("SELECT COUNT(*) FROM sources")),
+            "segments": int(q("SELECT COUNT(*) FROM segments")),
+            "turns": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'turn'")),
+            "quotes": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'quote'")),
+            "paragraphs": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'paragraph'")),
+            "sentences": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'sentence'")),
+            "speakers": int(q("SELECT COUNT(DISTINCT name) FROM speakers")),
+            "roles": int(len(roles)),
+            "cases": int(q("SELECT COUNT(*) FROM cases")),
+            "pupils": int(q("SELECT COUNT(*) FROM cases WHERE kind = 'pupil'")),
+            "schools": int(q("SELECT COUNT(*) FROM cases WHERE kind = 'school'")),
+            "words": words,
+            "codes": int(q("SELECT COUNT(*) FROM codes")),
+            "codings": int(q("SELECT COUNT(*) FROM codings")),
+            "coders": int(q("SELECT COUNT(DISTINCT coder) FROM codings")),
+            "turns_by_role": {r: int(n) for r, n in zip(roles["role"], roles["turns"])},
+        }
+
+
+def _file_hash(path: Path) -> str:
+    from .model import content_hash
+
+    return content_hash(path.read_bytes())
+
+
+def _typed(kind: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    if kind == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if kind == "boolean":
+        return value == "true"
+    return value
+
+
+__all__ = ["Project", "IngestReport", "FileResult", "SEGMENT_COLUMNS"]
