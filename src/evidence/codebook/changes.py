@@ -107,10 +107,17 @@ def load_into_project(
             report.updated.append(code.id)
         else:
             report.unchanged.append(code.id)
+    needed = set()  # codes with codings, their ancestors, and parents the file relies on
+    for code in [*current, *codebook]:
+        if counts.get(code.id) or code.id in codebook:
+            parent = code.parent
+            while parent and parent in current and parent not in needed:
+                needed.add(parent)
+                parent = current[parent].parent
     for code in current:
         if code.id in merged:
             continue
-        if replace and not counts.get(code.id) and not any(c.parent == code.id for c in codebook):
+        if replace and not counts.get(code.id) and code.id not in needed:
             report.removed.append(code.id)
         else:
             merged.codes[code.id] = code

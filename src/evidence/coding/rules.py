@@ -7,7 +7,8 @@ The pipeline is ``spacy.blank("en")`` + sentencizer + the lookup lemmatizer (tab
 spacy-lookups-data) + a small component that lower-cases lemmas (and looks up capitalised words by
 their lower-case form), so "Funding", "funded" and "funds" all match the keyword "fund". A code
 is suggested when at least ``threshold.rules`` (default 1) distinct terms match; the confidence
-is 1 - 0.5**n for n distinct terms and the reason lists the words that matched.
+is 1 - 0.5**n for n distinct terms and the reason lists the words that matched. Plurals the
+lookup table does not know ("headteachers") lose their "s" in both codebook terms and texts.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ def lemma_pipeline() -> Any:
             def lower_lemmas(doc: Any) -> Any:
                 for token in doc:
                     lemma = token.lemma_
-                    if lemma == token.text and token.text != token.lower_:
-                        lemma = table.get(token.lower_, token.lower_)
+                    if lemma == token.text:
+                        lower = token.lower_
+                        lemma = table.get(lower, None) or _plural_to_singular(lower)
                     token.lemma_ = lemma.lower()
                 return doc
 
@@ -51,6 +53,15 @@ def lemma_pipeline() -> Any:
     nlp.initialize()
     nlp.add_pipe(LOWER_LEMMAS)
     return nlp
+
+
+def _plural_to_singular(word: str) -> str:
+    """A plural the lookup table does not know ("headteachers") to its singular; other words unchanged."""
+    if len(word) <= 4 or not word.isalpha() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1]
 
 
 class RuleCoder:
