@@ -301,3 +301,88 @@ def test_agreement_report_is_json_with_the_contract_keys() -> None:
     report = agreement_report(constant, ["A", "B"])
     assert report["per_code"][0]["kappa"] is None and "note" in report["per_code"][0]
     assert "n/a" in format_report(report)
+
+
+def test_ratings_matrix_feeds_ordinal_alpha_and_refuses_double_ratings() -> None:
+    from evidence.reliability import ratings_matrix
+
+    numbers = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5]]
+    ratings = pd.DataFrame(
+        [{"segment": f"s{u:02d}", "coder": who, "value": v}
+         for who, row in zip(["A", "B"], numbers) for u, v in enumerate(row) if v is not None]
+    )
+    matrix = ratings_matrix(ratings, coders=["A", "B"])
+    assert matrix.shape == (2, 10) and math.isnan(matrix.loc["A", "s09"])
+    assert krippendorff_alpha(matrix, "ordinal") == pytest.approx(krippendorff_alpha(_matrix(numbers), "ordinal"))
+    doubled = pd.concat([ratings, ratings.iloc[[3]]], ignore_index=True)
+    with pytest.raises(InputError, match="row 20.*rated segment s03 more than once"):
+        ratings_matrix(doubled)
+
+
+# ---------------------------------------------------------------- the `evidence agreement` command
+
+@pytest.fixture()
+def coded_project(tmp_path: Path):
+    from evidence.codebook.changes import add_code
+    from evidence.model import Code, Coding
+    from evidence.project import Project
+
+    quotes = tmp_path / "quotes.csv"
+    quotes.write_text(
+        "id,pupil,school,wave,text\n"
+        "q1,P001,Oak School,before,I was too shy to speak in class.\n"
+        "q2,P001,Oak School,after,Now I put my hand up in class.\n"
+        "q3,P002,Elm Academy,before,I want to go to university one day.\n"
+        "q4,P002,Elm Academy,after,The visit made me think about jobs.\n"
+        "q5,P003,Elm Academy,after,Nobody asked us what we thought.\n",
+        encoding="utf-8",
+    )
+    project = Project.init(tmp_path / "proj")
+    assert project.ingest([quotes]).ok
+    for code in ("confidence", "aspiration"):
+        add_code(project, Code(id=code, name=code.title(), definition=f"pupil {code}"))
+    # Ana and Ben as TWO_CODERS A and B (X = confidence, Y = aspiration); q5 only Ana coded
+    plan = {"Ana": {"q1": ["confidence"], "q2": ["confidence", "aspiration"], "q3": ["aspiration"],
+                    "q4": ["aspiration"], "q5": ["confidence"]},
+            "Ben": {"q1": ["confidence"], "q2": ["aspiration"], "q3": ["confidence", "aspiration"],
+                    "q4": ["aspiration"]}}
+    project.add_codings([Coding(segment=s, code=c, coder=who)
+                         for who, segments in plan.items() for s, codes in segments.items() for c in codes])
+    project.add_codings([Coding(segment="q1", code="confidence", coder="rules", origin="rule", status="suggested"),
+                         Coding(segment="q3", code="confidence", coder="rules", origin="rule", status="rejected")])
+    project.close()
+    return tmp_path / "proj"
+
+
+def test_agreement_command_prints_the_json_contract(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    assert main(["agreement", "--coders", "Ana,Ben", "--json", "--project", str(coded_project)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["code"]: row for row in report["per_code"]}
+    assert rows["confidence"]["n"] == 4 and rows["confidence"]["kappa"] == pytest.approx(0.0)
+    assert rows["confidence"]["alpha"] == pytest.approx(0.125)
+    assert rows["aspiration"]["agreement"] == 1.0
+    assert report["pooled"]["n"] == 8 and report["pooled"]["kappa"] == pytest.approx(14 / 30)
+
+
+def test_agreement_command_compares_the_autocoder_and_lists_disagreements(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    args = ["agreement", "--coders", "Ana,rules", "--project", str(coded_project)]
+    assert main([*args, "--json"]) == 0
+    rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
+    assert rows["confidence"]["n"] == 2 and rows["confidence"]["agreement"] == 0.5  # q3: rejected still counts
+    assert main([*args, "--json", "--statuses", "suggested,accepted"]) == 0
+    rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
+    assert rows["confidence"]["agreement"] == 1.0
+    assert main(["agreement", "--coders", "Ana,Ben", "--disagreements", "--project", str(coded_project)]) == 0
+    text = capsys.readouterr().out
+    assert "2 segment(s) coded differently" in text and "Now I put my hand up" in text
+
+
+def test_agreement_command_names_an_unknown_coder(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    assert main(["agreement", "--coders", "Ana,Zoe", "--project", str(coded_project)]) == 1
+    assert "['Zoe'] coded no segment; coders with codings: ['Ana', 'Ben', 'rules']" in capsys.readouterr().err

@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import sys
 from typing import Any, Sequence
 
 import pandas as pd
 
-from evidence.errors import EvidenceError
+from . import add_project_option
 
 KEYS = ["code", "n", "kappa", "alpha", "agreement"]
 
@@ -42,11 +40,13 @@ def agreement_report(
     *,
     statuses: Sequence[str] | None = None,
     with_disagreements: bool = False,
+    segments: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The JSON report: ``per_code`` (list of {code, n, kappa, alpha, agreement}) and ``pooled``.
 
     Undefined values are ``None`` with a ``note`` saying why. With ``with_disagreements`` the report
-    also lists the segments the coders coded differently (see ``reliability.disagreements``).
+    also lists the segments the coders coded differently (see ``reliability.disagreements``), with
+    their text when a ``segments`` DataFrame is given.
     """
     from evidence.reliability import agreement, disagreements
 
@@ -57,7 +57,7 @@ def agreement_report(
         "pooled": _record(pooled),
     }
     if with_disagreements:
-        table = disagreements(codings, coders, statuses=statuses)
+        table = disagreements(codings, coders, statuses=statuses, segments=segments)
         report["disagreements"] = table.to_dict(orient="records")
     return report
 
@@ -97,15 +97,15 @@ def run(args: argparse.Namespace) -> int:
     from evidence.project import Project
 
     coders = [name.strip() for name in args.coders.split(",") if name.strip()]
-    statuses = [s.strip() for s in args.statuses.split(",")] if args.statuses else None
+    statuses = [s.strip() for s in args.statuses.split(",") if s.strip()] or None
+    project = Project.open(args.project)
     try:
-        project = Project.open(args.project)
+        segments = project.segments() if args.disagreements else None
         report = agreement_report(
-            project.codings(), coders, statuses=statuses, with_disagreements=args.disagreements
+            project.codings(), coders, statuses=statuses, with_disagreements=args.disagreements, segments=segments
         )
-    except EvidenceError as error:
-        print(f"evidence agreement: {error}", file=sys.stderr)
-        return 2
+    finally:
+        project.close()
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 0
 
@@ -134,10 +134,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--disagreements", action="store_true", help="also list each segment the coders coded differently"
     )
-    parser.add_argument(
-        "--project",
-        default=os.environ.get("EVIDENCE_PROJECT", "."),
-        help="project folder (default: $EVIDENCE_PROJECT or the current folder)",
-    )
+    add_project_option(parser)
     parser.set_defaults(func=run)
     return parser

@@ -11,6 +11,7 @@ from evidence.reliability.codings import (
     agreement,
     coding_decisions,
     disagreements,
+    ratings_matrix,
 )
 from evidence.reliability.measures import (
     LEVELS,
@@ -39,6 +40,7 @@ __all__ = [
     "fleiss_kappa_per_category",
     "krippendorff_alpha",
     "percent_agreement",
+    "ratings_matrix",
     "reliability_array",
     "why_undefined",
 ]

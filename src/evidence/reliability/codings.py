@@ -156,10 +156,6 @@ def agreement(
     return pd.DataFrame(per_code, columns=AGREEMENT_COLUMNS), pooled
 
 
-def _joined(codes: set[str]) -> str:
-    return "; ".join(sorted(codes))
-
-
 def disagreements(
     codings: pd.DataFrame,
     coders: Sequence[str],
@@ -177,23 +173,52 @@ def disagreements(
     """
     decisions = coding_decisions(codings, coders, units, statuses=statuses)
     coders = [str(coder) for coder in coders]
-    records = []
-    for segment, group in decisions.groupby("segment", sort=True):
-        applied = {coder: set(group.loc[group[coder], "code"]) for coder in coders}
-        everyone = set.intersection(*applied.values())
-        anyone = set.union(*applied.values())
-        if anyone == everyone:
-            continue
-        record: dict[str, Any] = {"segment": segment}
-        record.update({coder: _joined(applied[coder]) for coder in coders})
-        for coder in coders:
-            others = set().union(*(applied[other] for other in coders if other != coder))
-            record[f"only_{coder}"] = _joined(applied[coder] - others)
-        record["disputed"] = _joined(anyone - everyone)
-        records.append(record)
-    columns = ["segment", *coders, *(f"only_{coder}" for coder in coders), "disputed"]
-    table = pd.DataFrame(records, columns=columns)
+    applied = decisions[coders]
+    anyone, everyone = applied.any(axis=1), applied.all(axis=1)
+    differing = decisions.loc[anyone & ~everyone, "segment"].unique()
+    index = pd.Index(sorted(differing), name="segment")
+    decisions = decisions.sort_values(["segment", "code"])
+
+    def joined(mask: pd.Series) -> pd.Series:
+        """Per differing segment, the codes where ``mask`` holds, sorted and "; "-joined."""
+        chosen = decisions.loc[mask.reindex(decisions.index) & decisions["segment"].isin(differing)]
+        return chosen.groupby("segment")["code"].agg("; ".join).reindex(index, fill_value="")
+
+    table = pd.DataFrame(index=index)
+    for coder in coders:
+        table[coder] = joined(applied[coder])
+    for coder in coders:
+        others = applied[[other for other in coders if other != coder]].any(axis=1)
+        table[f"only_{coder}"] = joined(applied[coder] & ~others)
+    table["disputed"] = joined(anyone & ~everyone)
+    table = table.reset_index()
     if segments is not None:
         texts = segments.set_index(segments["id"].astype(str))["text"]
         table.insert(1, "text", table["segment"].map(texts).fillna(""))
     return table
+
+
+def ratings_matrix(ratings: pd.DataFrame, value: str = "value", coders: Sequence[str] | None = None) -> pd.DataFrame:
+    """Coders x segments matrix of a rating code, for ``krippendorff_alpha(matrix, "ordinal"|"interval")``.
+
+    ``ratings`` is tidy: columns ``segment``, ``coder`` and ``value`` (one rating per coder and
+    segment). Rows are coders (in ``coders`` order when given), columns segments; NaN where a
+    coder gave no rating, which Krippendorff's alpha treats as missing, not as disagreement.
+    """
+    missing = [column for column in ("segment", "coder", value) if column not in ratings.columns]
+    if missing:
+        raise InputError("ratings table", f"missing column(s) {missing}; it has {list(ratings.columns)}")
+    twice = ratings.duplicated(["segment", "coder"], keep="first")
+    if twice.any():
+        row = int(np.flatnonzero(twice.to_numpy())[0]) + 1
+        first = ratings.loc[twice, ["segment", "coder"]].iloc[0]
+        raise InputError(
+            "ratings table",
+            f"coder {first['coder']} rated segment {first['segment']} more than once",
+            row=row,
+            hint="keep one rating per coder and segment",
+        )
+    matrix = ratings.pivot(index="coder", columns="segment", values=value)
+    if coders is not None:
+        matrix = matrix.reindex([str(coder) for coder in coders])
+    return matrix.astype(float)

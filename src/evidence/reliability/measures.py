@@ -127,11 +127,11 @@ def krippendorff_alpha(
     return float(krippendorff.alpha(reliability_data=array, level_of_measurement=level))
 
 
-def _check_pair(first: Sequence[Any], second: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    first, second = list(first), list(second)
+def _check_pair(first: Sequence[Any], second: Sequence[Any]) -> tuple[pd.Series, pd.Series]:
+    first, second = pd.Series(list(first)), pd.Series(list(second))
     if len(first) != len(second):
         raise ValueError(f"the two coders rated different numbers of units ({len(first)} and {len(second)})")
-    if any(_is_missing(v) for v in first + second):
+    if first.isna().any() or second.isna().any():
         raise ValueError("Cohen's kappa needs a rating from both coders on every unit; drop units with a missing rating")
     return first, second
 
@@ -145,9 +145,9 @@ def cohen_kappa(first: Sequence[Any], second: Sequence[Any], weights: Weights = 
     from sklearn.metrics import cohen_kappa_score
 
     first, second = _check_pair(first, second)
-    if len(first) == 0 or len(set(first) | set(second)) < 2:
+    if len(first) == 0 or pd.concat([first, second]).nunique() < 2:
         return float("nan")
-    return float(cohen_kappa_score(first, second, weights=weights))
+    return float(cohen_kappa_score(first.to_numpy(), second.to_numpy(), weights=weights))
 
 
 def cohen_kappa_table(table: Any, weights: Weights = None) -> KappaEstimate:
@@ -179,7 +179,7 @@ def _category_counts(ratings: Any) -> tuple[np.ndarray, np.ndarray]:
     cells = np.asarray(ratings, dtype=object)
     if cells.ndim != 2:
         raise ValueError(f"expected a 2-D subjects x raters matrix, got {cells.ndim} dimension(s)")
-    if any(_is_missing(v) for v in cells.ravel()):
+    if pd.isna(cells).any():
         raise ValueError("Fleiss' kappa needs every rater to rate every subject; drop subjects with a missing rating")
     values = cells.astype(float) if _numeric(cells) else cells.astype(str)
     categories, codes = np.unique(values, return_inverse=True)
