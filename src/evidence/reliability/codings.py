@@ -55,6 +55,9 @@ def _check_coders(coders: Sequence[str]) -> list[str]:
     coders = [str(coder) for coder in coders]
     if len(set(coders)) < 2 or len(set(coders)) != len(coders):
         raise NotEnoughDataError(f"agreement needs two or more different coders, got {coders}")
+    clash = [coder for coder in coders if coder in ("segment", "code", "text", "disputed")]
+    if clash:
+        raise NotEnoughDataError(f"coder name(s) {clash} clash with table columns; rename the coder(s)")
     return coders
 
 
@@ -70,7 +73,7 @@ def _units(codings: pd.DataFrame, coders: list[str], units: Units) -> list[str]:
         unknown = [coder for coder in coders if coder not in units]
         if unknown:
             raise NotEnoughDataError(f"units does not say which segments coder(s) {unknown} saw")
-        seen = {coder: set(units[coder]) for coder in coders}
+        seen = {coder: {str(unit) for unit in units[coder]} for coder in coders}
     else:
         return sorted(dict.fromkeys(str(unit) for unit in units))
     shared = sorted(set.intersection(*seen.values()))
@@ -173,16 +176,21 @@ def disagreements(
     """
     decisions = coding_decisions(codings, coders, units, statuses=statuses)
     coders = [str(coder) for coder in coders]
+    anyone, everyone = decisions[coders].any(axis=1), decisions[coders].all(axis=1)
+    differing = set(decisions.loc[anyone & ~everyone, "segment"])
+    decisions = decisions[decisions["segment"].isin(differing)].sort_values(["segment", "code"])
+    index = pd.Index(sorted(differing), name="segment", dtype=object)
     applied = decisions[coders]
     anyone, everyone = applied.any(axis=1), applied.all(axis=1)
-    differing = decisions.loc[anyone & ~everyone, "segment"].unique()
-    index = pd.Index(sorted(differing), name="segment")
-    decisions = decisions.sort_values(["segment", "code"])
 
     def joined(mask: pd.Series) -> pd.Series:
         """Per differing segment, the codes where ``mask`` holds, sorted and "; "-joined."""
-        chosen = decisions.loc[mask.reindex(decisions.index) & decisions["segment"].isin(differing)]
-        return chosen.groupby("segment")["code"].agg("; ".join).reindex(index, fill_value="")
+        codes: dict[str, list[str]] = {}
+        chosen = decisions[mask]
+        for segment, code in zip(chosen["segment"].tolist(), chosen["code"].tolist()):
+            codes.setdefault(segment, []).append(code)
+        texts = pd.Series({segment: "; ".join(names) for segment, names in codes.items()}, dtype=object)
+        return texts.reindex(index, fill_value="")
 
     table = pd.DataFrame(index=index)
     for coder in coders:
