@@ -80,6 +80,10 @@ def transcript_reading(path: Path, options: ReadOptions, source: Source, turns: 
     segments: list[Segment] = []
     speakers: dict[str, dict[str, Any]] = {}
     schools: set[str] = set()
+    spelling = {k.lower(): k for k in known}
+    for turn in turns:  # one spelling per person: the speaker list's, else Title Case for NAME: turns
+        turn.speaker = spelling.get(turn.speaker.lower(),
+                                    turn.speaker.title() if turn.speaker.isupper() else turn.speaker)
     for order, turn in enumerate(turns):
         info = known_lower.get(turn.speaker.lower(), {})
         role = canonical_role(turn.role or info.get("role", ""))

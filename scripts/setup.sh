@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Create .venv/ at the project root and install the workbench with everything it and its tests need.
+# Safe to run again: it reinstalls only when pyproject.toml has changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3.11}"
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)" >&2
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing the workbench into .venv (about 2-3 minutes on a fresh machine)" >&2
+  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+  # torch is pinned (==2.13.0, in pyproject's `themes` extra) to the CPU build on this machine's disk.
+  .venv/bin/python -m pip install --quiet -e ".[themes,test]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up .venv (scripts/setup.sh) and run the whole test suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test: installing Debian's chromium for the browser tests" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+    || echo "test: could not install chromium; browser tests will be skipped" >&2
+fi
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
