@@ -4,7 +4,7 @@ A quote is built from one or two *cores* (short statements written for one code 
 the intended human coding), optional neutral padding, and a pupil *voice* (tidy, casual or
 text-speak: lowercase, slang, typos, emoji). Cores come in three stances: ``low`` (how things were
 before), ``up`` (an improvement) and ``flat`` (negated or hedged: "it didn't really help my
-confidence"), so a classifier has to learn the topic, not the mood. Everything is invented.
+confidence"); barriers have ``pre`` (what might get in the way, asked before) and ``any``; so a classifier has to learn the topic, not the mood. Everything is invented.
 """
 
 from __future__ import annotations
@@ -98,6 +98,8 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "I've started thinking about what I actually want to do",
         ),
         "flat": (
+            "I've got no more idea about my future than before",
+            "it didn't really make me think about uni",
             "I still don't really know what I want to do",
             "not sure about uni, I haven't changed my mind",
             "same as before, I just want to get a job",
@@ -133,6 +135,8 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "I got full marks on the {topic} question",
         ),
         "flat": (
+            "my predicted grade is still a {low}",
+            "I don't think my marks changed much",
             "my grades haven't really changed",
             "it didn't make a difference to my mock result",
             "I still got a {low} but it was closer",
@@ -168,6 +172,8 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "I got a positive phone call home for effort",
         ),
         "flat": (
+            "I turned up but I wasn't really into it",
+            "still can't be bothered with homework",
             "sessions were ok but I still don't like {subject}",
             "kind of boring to be honest, same as normal lessons",
             "I went but I didn't really try",
@@ -175,6 +181,10 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "outcomes.wellbeing": {
         "low": (
+            "I get headaches from worrying about school",
+            "I feel like I'm always behind and it stresses me out",
+            "my anxiety is bad in exam season",
+            "I don't sleep much",
             "I get really stressed about exams",
             "I can't sleep the night before a test",
             "school makes me anxious",
@@ -186,6 +196,10 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "my head is all over the place",
         ),
         "up": (
+            "I feel more relaxed going into my exams",
+            "I'm not as worried about everything",
+            "I actually enjoy school a bit now",
+            "it was like a break from all the stress",
             "I'm less stressed about my exams",
             "I feel calmer about everything",
             "it was nice to have someone to talk to",
@@ -197,6 +211,8 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "my mum says I seem less wound up",
         ),
         "flat": (
+            "I still get anxious before tests, tutoring didn't change that",
+            "my stress is the same, it's more home stuff",
             "I'm still stressed",
             "not sure it changed how I feel about stuff",
             "it helped with the work but I'm still anxious",
@@ -204,6 +220,11 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "outcomes.belonging": {
         "low": (
+            "I don't really talk to anyone in my lessons",
+            "I feel like an outsider",
+            "I eat lunch on my own most days",
+            "teachers only notice me when I'm in trouble",
+            "I don't feel like I'm part of the school",
             "I don't really fit in here",
             "I don't have many friends in my year",
             "I feel like the teachers don't care about me",
@@ -213,6 +234,11 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "school isn't really for people like me",
         ),
         "up": (
+            "I've got people to sit with now",
+            "I feel more welcome in school",
+            "it's like we're a little team",
+            "I feel like the teachers know who I am now",
+            "I know more people in my year because of the group",
             "I made friends in the group",
             "I feel like I'm part of something",
             "it's nice knowing someone is on my side",
@@ -223,12 +249,29 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
             "people in my group say hi to me in the corridor now",
         ),
         "flat": (
+            "I didn't really click with the others",
+            "I still don't feel part of anything tbh",
             "I didn't really know anyone in my group",
             "it was fine but I still feel a bit on my own",
         ),
     },
     "barriers.time": {
+        "pre": (
+            "I might not be able to stay after school because of football",
+            "I've got to look after my brother on Thursdays so it depends when it is",
+            "I don't really want to miss PE for it",
+            "if it's at lunch I'm not going",
+            "I already have loads of homework so idk when I'd fit it in",
+            "I work on Saturdays so not then",
+            "depends if it clashes with my options",
+        ),
         "any": (
+            "I do my homework club on the same day",
+            "by the time I got there it was half over",
+            "they kept putting it on when we had mocks",
+            "I had to miss science for it and then I was behind in science",
+            "the sessions finished at five and it was dark walking home",
+            "it was only once a week so I forgot stuff in between",
             "the sessions are after school and I've got football",
             "I have to pick up my little brother so I can't stay late",
             "they took me out of PE for it which was annoying",
@@ -244,7 +287,21 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "barriers.cost": {
+        "pre": (
+            "getting home would be hard because the bus costs money",
+            "I haven't got a laptop for online ones",
+            "if it costs anything my mum won't pay",
+            "my data always runs out so online would be hard",
+            "as long as it's free it's fine, we can't pay for a tutor",
+        ),
         "any": (
+            "my mum would have to take time off work to pick me up",
+            "the printer credit ran out so I couldn't print the worksheets",
+            "I needed a calculator and we haven't got one at home",
+            "the revision guides cost money and we couldn't get them",
+            "we've only got one laptop at home and my sister needs it",
+            "my dad said we're not paying for stuff like that",
+            "the trip was free but you had to bring money for lunch",
             "the bus home after is £2.50 and my mum can't always do it",
             "we can't afford a tutor so this was the only way",
             "I'd have to pay for the bus to get there",
@@ -257,7 +314,22 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "barriers.no_take_up": {
+        "pre": (
+            "I probably won't go if none of my friends are",
+            "I might not bother to be honest",
+            "I don't think I'll sign up",
+            "I'll probably forget",
+            "only if {friend} goes",
+        ),
         "any": (
+            "I signed up but then never went",
+            "there was meant to be ten of us and it was usually three",
+            "me and {friend} both dropped it after Christmas",
+            "nobody I know wanted to go",
+            "I didn't bother in the end",
+            "it's a bit embarrassing going so I stopped",
+            "people just didn't turn up to the online ones",
+            "I ignored the letter to be honest",
             "none of my mates signed up so I didn't go",
             "I stopped going after the first few weeks",
             "half the group never turned up",
@@ -269,7 +341,20 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "barriers.patronising": {
+        "pre": (
+            "I don't want people thinking I'm thick",
+            "I don't want to be in the group for people who are struggling",
+            "it's a bit embarrassing to be picked",
+            "if they talk down to us I'm leaving",
+        ),
         "any": (
+            "they explained stuff like we were stupid",
+            "the worksheets were way too easy, like primary school stuff",
+            "one of them said 'people from round here' like we're all the same",
+            "it felt like they felt sorry for us",
+            "they kept saying we should be grateful",
+            "I didn't like being told I was 'at risk'",
+            "they spoke really slowly at us",
             "it felt like they thought we were thick",
             "they talked to us like we were Year 7s",
             "it felt a bit like charity, like we needed saving",
@@ -282,6 +367,11 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "barriers.outreach_not_partnership": {
         "any": (
+            "we went to the uni once and never heard from them again",
+            "it was just a day trip, not proper help",
+            "they didn't ask us what we wanted, they just did their thing",
+            "it was like a show for the parents evening",
+            "some people came from a charity, talked for an hour and went",
             "they just came in once, did a talk and left",
             "it was a one off assembly and nobody followed it up",
             "the uni people gave out leaflets and that was it",
@@ -291,6 +381,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fizzle.turnover": {
         "any": (
+            "we got a new tutor after half term and had to start again",
+            "the mentor I liked left",
+            "{tutor} went back to uni and that was the end of it",
             "my tutor changed three times",
             "{tutor} left halfway and the new one didn't know where we were up to",
             "we had a different mentor nearly every week",
@@ -299,6 +392,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fizzle.awareness": {
         "any": (
+            "my mum didn't know I was doing it",
+            "half my form didn't know it existed",
+            "the times changed and nobody said",
             "nobody told us when the sessions were",
             "my parents never heard anything about it",
             "I found out it was cancelled when I got there",
@@ -307,6 +403,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fizzle.resources": {
         "any": (
+            "the room was too small for all of us",
+            "we had to share worksheets",
+            "sometimes there wasn't a tutor so we just sat there",
             "there were like twelve of us and one tutor",
             "the room was always double booked",
             "they ran out of workbooks",
@@ -315,6 +414,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fizzle.leadership": {
         "any": (
+            "it didn't feel like the school cared if we went",
+            "it got cancelled for assemblies all the time",
+            "the head of year never asked about it",
             "the teachers didn't seem that bothered about it",
             "the head never mentioned it once",
             "school kept moving it for other stuff like it didn't matter",
@@ -322,6 +424,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "recommend.agreed_aims": {
         "any": (
+            "they should say at the start what we're meant to get out of it",
+            "nobody explained what the point was",
+            "we should set our own goals at the beginning",
             "it would help if they told us what we were actually working towards",
             "they should set targets at the start",
             "I didn't really know what it was for",
@@ -329,6 +434,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "recommend.link_people": {
         "any": (
+            "it would help if {teacher} and {tutor} actually talked to each other",
+            "there should be one person you can message about it",
+            "the tutor should know what we're doing in class",
             "it would be good to have one person to go to about it",
             "{teacher} sorted everything out which helped",
             "there should be someone in school who knows what's going on with it",
@@ -336,6 +444,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "recommend.review_points": {
         "any": (
+            "they should ask us every few weeks how it's going",
+            "a check in halfway would be good",
+            "they only asked for feedback at the end",
             "they should check halfway if it's working",
             "we should get asked what to change more than once",
             "it would be good to have a catch up with {teacher} in the middle",
@@ -343,6 +454,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "recommend.impact_evidence": {
         "any": (
+            "I'd like to see a graph of how much I improved",
+            "they should compare our test scores from the start and the end",
+            "tell us if it worked",
             "they should show us our scores before and after",
             "nobody told us if we actually improved",
             "I want to see if my marks went up because of it",
@@ -350,6 +464,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "features.impactful": {
         "any": (
+            "it's the reason I passed my mock",
+            "it genuinely helped, not just a waste of time",
+            "it actually changed how I do in lessons",
             "it actually made a difference",
             "it's the only thing this year that actually helped",
             "honestly it worked, I'd tell anyone to do it",
@@ -357,12 +474,18 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "features.mutual_benefit": {
         "any": (
+            "the tutors said they were learning to be teachers from it",
+            "it's good for the uni students too, they get experience",
+            "{tutor} said it helped her decide to be a teacher",
             "{tutor} said she learned loads from us too",
             "the uni students said it helped them as well",
         ),
     },
     "features.disadvantage": {
         "any": (
+            "it's for people whose parents can't afford tutors",
+            "we wouldn't have got this otherwise",
+            "it's fair that it goes to people who need it most",
             "it's good they pick people who can't pay for tutors",
             "it's for people who wouldn't get help otherwise",
             "my mum could never pay for something like this",
@@ -370,6 +493,9 @@ CORES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "features.sustainable": {
         "any": (
+            "it should carry on for the younger years",
+            "please keep it going next year",
+            "it would be good if it didn't stop after this year",
             "I hope they keep doing it next year for my sister",
             "they should do it every year not just this one",
         ),
@@ -481,6 +607,8 @@ def _fill(template: str, ctx: PupilContext, rng: random.Random) -> str:
 
 def _stance(code: str, wave: str, rng: random.Random) -> str:
     stances = CORES[code]
+    if "pre" in stances and wave == "before" and rng.random() < 0.7:
+        return "pre"
     if "any" in stances:
         return "any"
     if wave == "before":

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 STATEMENTS: dict[str, tuple[str, ...]] = {
     "features.impactful": (
+        "P|We track every pupil from the first session, so when we say it worked we can show which pupils and by how much.",
+        "Honestly, I'd rather stop something that isn't working than keep it going because everyone likes it.",
         "What I want to know is whether it moves the needle. If a pupil's reading age goes up by a year, that's a difference I can point to.",
         "For me the test is simple. Would those kids be in a different place without it? With the {subject} group in {yr}, I genuinely think yes.",
         "We've had plenty of nice projects over the years that didn't change anything measurable, and I think we have to be honest about that.",
@@ -21,6 +23,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Impact has to be something you could count, not just a feeling that it went well.",
     ),
     "features.sustainable": (
+        "We wrote a handbook so that whoever picks it up next year isn't starting from a blank page.",
+        "P|Our aim is that in three years the school could run most of it without us.",
         "The real question is whether it survives me leaving. If it all lives in my inbox, it isn't sustainable.",
         "S|We've built it into the timetable now rather than bolting it on, which I think is what gives it a chance of lasting.",
         "Anything funded for one year only, you spend half of it setting up and the other half winding down.",
@@ -29,6 +33,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "I'd rather have something small that runs for five years than something shiny that's gone by {term}.",
     ),
     "features.mutual_benefit": (
+        "S|Our staff got free training out of it, which nobody expected.",
+        "The tutors see what a real classroom is like, and the school gets an extra pair of hands. Both sides win.",
         "P|It can't just be us receiving. Our tutors get an awful lot out of it too, a couple of them have gone into teaching because of it.",
         "The university gets something real as well, their students get training and experience they can't get on campus.",
         "P|We learn a lot from the schools. Half of what's in our tutor training now came from feedback from staff at {school}.",
@@ -37,6 +43,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "P|I'd say the benefit to us as a charity is that we stay honest. Schools tell us very quickly when something isn't working.",
     ),
     "features.disadvantage": (
+        "S|We deliberately didn't offer it to everyone. It went to the pupils with the biggest gaps and the least support at home.",
+        "Disadvantage isn't just free school meals. Young carers, kids in temporary housing, we included them too.",
         "We target it. About seventy percent of the tutored group are Pupil Premium, and that was agreed at the start.",
         "If it isn't reaching the disadvantaged kids, then frankly what's the point. The gap is what we're trying to close.",
         "The pupils who need it most are often the ones least likely to sign up for anything, so we have to go and find them.",
@@ -45,6 +53,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "The families who can pay for a private tutor already do. This is about everyone else.",
     ),
     "fizzle.leadership": (
+        "S|Our SLT link changed three times in two years, and each time the partnership dropped down the list.",
+        "P|You can tell within one meeting whether the head actually wants it or has just agreed to it.",
         "S|Without the head behind it, it just doesn't happen. Warm words in a briefing aren't the same as protecting the time.",
         "S|Our old SLT were lovely about it but nobody senior ever actually owned it, and it drifted.",
         "S|The moment SLT stopped asking about it in line management meetings, it slipped down everyone's list.",
@@ -53,6 +63,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "S|It only got traction when our deputy head put it in the school improvement plan.",
     ),
     "fizzle.awareness": (
+        "P|We found out at the end of the year that the heads of year had never been briefed at all.",
+        "S|If the office staff don't know who the tutors are, they can't even get through reception.",
         "S|Half the staff room didn't know the tutors were in the building, which says a lot about how we communicated it.",
         "S|Parents never heard about it. We sent one letter in September and assumed that was enough.",
         "S|The form tutors weren't told, so when a pupil said they were going to tutoring, they got told to stay in class.",
@@ -61,6 +73,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "S|Heads of year kept booking other interventions in the same slot because they had no idea ours existed.",
     ),
     "fizzle.resources": (
+        "The NTP money helped, but the admin around it nearly broke our data manager.",
+        "P|We've got two staff covering forty schools. Something has to give.",
         "S|Everyone's stretched. I've got one member of staff covering three roles already, so who coordinates it?",
         "S|The money ran out when the NTP subsidy dropped and we couldn't cover the difference from our own budget.",
         "We didn't have a room. Genuinely, the tutors were working in a corridor for the first few weeks.",
@@ -69,6 +83,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "P|We were running on goodwill, and goodwill runs out by about February.",
     ),
     "fizzle.turnover": (
+        "S|We lost our Pupil Premium lead in the summer and with her went every relationship with the charity.",
+        "P|Three of our best tutors graduated in the same month. We hadn't planned for it at all.",
         "P|Our link teacher left at Easter and we basically had to start from scratch with the new person.",
         "Staff turnover kills these things. The knowledge walks out of the door with whoever set it up.",
         "P|We had three different contacts at {school} in one year. Each time we lost about a month.",
@@ -77,6 +93,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Leadership needs to be spread around, otherwise one resignation and it's gone.",
     ),
     "recommend.agreed_aims": (
+        "Write down who the pupils are, what you want for them, and how you'll know. Everything else follows from that.",
+        "S|We now say no to anything that doesn't fit our improvement priorities, however kind the offer.",
         "Agree what success looks like before anyone meets a pupil. We write it down on one side of A4 now.",
         "P|The first conversation has to be about what the school actually needs, not what we happen to offer.",
         "P|We got much better once we were clear about our non-negotiables up front, like group size and attendance.",
@@ -86,6 +104,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Alignment matters. If it means we have to rip up what we already do, is it really worth it? That has to be answered early.",
     ),
     "recommend.link_people": (
+        "S|Our link person has fifteen minutes a week protected on the timetable just for the partnership.",
+        "Make sure the link person has the authority to actually sort things, not just pass messages on.",
         "One named person on each side. That's the single thing that made the biggest difference for us.",
         "P|Our link person at {school} knows the timetable, knows the behaviour policy, knows which kids have had a bad week. That's gold.",
         "Over-communicate the logistics. Room changes, trips, mock weeks, tell the tutors everything.",
@@ -95,6 +115,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "It helps when the tutors are introduced to staff properly, not just signed in at reception.",
     ),
     "recommend.review_points": (
+        "S|We put a review in straight after the autumn mocks, when we actually have data to look at.",
+        "P|Every six weeks we sit down with the school and look at attendance and progress together.",
         "Put the review meetings in the calendar in September, otherwise they never happen.",
         "We meet at October half term, February and the end of the year, and we actually change things each time.",
         "You have to build in moments to ask, is this still the right group of pupils, is it still the right time of day.",
@@ -103,6 +125,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "A mid-point check with the heads of year is where we catch the kids who've stopped turning up.",
     ),
     "recommend.impact_evidence": (
+        "S|Our governors liked seeing the comparison with similar pupils who weren't tutored.",
+        "A simple before and after survey, the same questions both times, told us more than a long report.",
         "Governors want numbers, but the before and after quotes from the kids are what actually land.",
         "P|We design the evaluation together with the school, so we're measuring something they care about.",
         "P|Share the data, even anonymised. We can't show impact if we never see the assessment results.",
@@ -112,6 +136,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "P|If we can't show the trust some evidence by the summer, the funding conversation gets very difficult.",
     ),
     "barriers.no_take_up": (
+        "S|The letter home got a handful of replies. When the tutor phoned the families, we filled every place.",
+        "Year 11 boys are the hardest group to get through the door, every single year.",
         "P|We offered free places to five local schools and not one replied. Turned out the email went to the office inbox.",
         "Attendance dropped off a cliff after the first month, especially the Year 11 boys.",
         "The kids who need it most are the ones who don't turn up to the after-school slot.",
@@ -120,6 +146,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Some pupils see being picked for tutoring as a label, so they just don't come.",
     ),
     "barriers.patronising": (
+        "S|One presentation talked about 'raising aspirations' as if our families didn't have any. That went down badly.",
+        "The pupils can smell pity a mile off. It has to feel like respect.",
         "There's a real risk of coming across as the people who've come to rescue the school, and staff pick that up immediately.",
         "S|I'll be honest, the first session felt like we were being done to. The tone was off.",
         "It can't feel like charity in the bad sense. Our kids are sharp, they can tell when someone is talking down to them.",
@@ -128,6 +156,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "P|A couple of the volunteers came in with a bit of a saviour attitude and we had to have a word.",
     ),
     "barriers.outreach_not_partnership": (
+        "S|We used to get offers that were really about the other organisation's targets, not our pupils.",
+        "P|Sending a speaker in for an assembly and ticking a box is not the same as working together.",
         "P|For years what we called partnership was really outreach. We'd invite schools to use our facilities and call it a day.",
         "A one-off assembly from a university isn't a partnership, however nice the photos look.",
         "It has to be planned together. If we design it on our own and offer it out, it's outreach, and it shows.",
@@ -136,6 +166,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "P|The shift for us was from lending our sports hall to actually co-designing something with the school.",
     ),
     "barriers.cost": (
+        "S|Cover costs are the hidden one. Every time a teacher attends a planning meeting, someone has to pay for a supply teacher.",
+        "P|We subsidise the sessions, but we still charge something, and for some schools that's the end of the conversation.",
         "Cost is the elephant in the room. Even subsidised, the school contribution is real money from a tight budget.",
         "Transport kills it. A minibus to the university is three hundred pounds before anyone has learned anything.",
         "S|When the subsidy went down from seventy-five to sixty percent, we had to cut the group in half.",
@@ -144,6 +176,8 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "S|Our Pupil Premium budget is already committed three times over.",
     ),
     "barriers.time": (
+        "Getting DBS checks through took six weeks, and that's six weeks of the programme gone.",
+        "S|By the time the tutors arrived it was November and we were already into mocks.",
         "S|Time is the big one. My staff haven't got a spare minute, so anything that adds admin is a no.",
         "The risk assessments and registers alone are a job, and someone has to do them.",
         "S|Finding a slot in the timetable that doesn't pull kids out of something important is nearly impossible in Year 11.",
@@ -152,6 +186,9 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "S|We lost three weeks to mocks, two to trips and one to snow. That's a lot of a twelve week programme.",
     ),
     "outcomes.confidence": (
+        "T|You can see it in how they walk into the room now. They don't hang about at the door.",
+        "S|Her teacher said she asked a question in front of the whole class for the first time this year.",
+        "I'd separate confidence with the tutor from confidence in class. The first comes quickly, the second takes much longer.",
         "The biggest change I've seen is confidence. {pupil} wouldn't speak in a group in {term} and now answers questions without being asked.",
         "They're more willing to have a go. That's what the class teachers notice first.",
         "Small group tutoring gives them a place to be wrong without an audience, and that builds confidence.",
@@ -159,6 +196,9 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "I'm not convinced it's confidence. I think some of them are just more comfortable with the tutor, which isn't the same thing.",
     ),
     "outcomes.aspiration": (
+        "P|When they meet students who are the first in their family at university, something clicks.",
+        "S|Two of our pupils applied for the summer school at the university, which would never have happened before.",
+        "Aspiration was never really the problem for our kids. It's knowing the route that's missing.",
         "The campus visit changed how some of them talk about the future. University stopped being something for other people.",
         "Having tutors who are only a few years older, who grew up round here, that does something for aspiration.",
         "We had three pupils ask about sixth form who'd never mentioned it before.",
@@ -166,6 +206,9 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "I worry a bit about raising aspirations without the grades to back them up. The two have to go together.",
     ),
     "outcomes.attainment": (
+        "S|The tutored group closed about half of the gap with their peers in the spring assessments.",
+        "It's one year and small numbers, so I'd want another cohort before I said it raised attainment.",
+        "P|Our end of programme test showed gains in every school, but bigger in some than others.",
         "In maths, the tutored group gained about four standardised score points more than the comparison group.",
         "Our Year 11s in the programme made better progress in the mocks than similar pupils who weren't in it.",
         "I'd be careful claiming too much for attainment off one cohort, but the early signs are good.",
@@ -173,6 +216,9 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Reading ages went up on average by about eleven months over two terms.",
     ),
     "outcomes.engagement": (
+        "S|Homework completion went up noticeably for the tutored group.",
+        "T|The ones who came every week started bringing questions from their lessons, which is a great sign.",
+        "Engagement dipped after Christmas, as it always does, but it came back.",
         "Attendance in the sessions was over ninety percent, which for that group is remarkable.",
         "Teachers say they're more engaged in lessons, bringing equipment, doing homework, those small things.",
         "It's the kids who were switched off that surprised us most. They actually wanted to come.",
@@ -180,12 +226,18 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
         "Engagement is easier to see than attainment, and honestly it's where the change showed first.",
     ),
     "outcomes.wellbeing": (
+        "T|A lot of the first session was just letting them talk about how worried they were.",
+        "S|Our pastoral team said the tutored pupils were referred less in the spring.",
+        "I think for some of them it was simply an hour a week when an adult listened.",
         "It's had a pastoral effect we didn't plan for. Some of them use the session as a safe place to talk.",
         "Exam anxiety came up again and again, and the tutors ended up doing a lot of reassurance.",
         "After the year they've had, wellbeing has to come first, otherwise no learning happens.",
         "I'd be cautious, tutors aren't counsellors, but the kids do seem calmer going into exams.",
     ),
     "outcomes.belonging": (
+        "S|One boy told his head of year it was the only place in school he felt he fitted in.",
+        "T|They started sitting together at lunch, which none of us had planned.",
+        "It gave some of them a reason to be in school on a Tuesday, and that matters.",
         "Some of them said it was the first time they felt someone in school was on their side.",
         "The group became a bit of a community. They'd wait for each other outside the room.",
         "For pupils who joined us mid-year, the sessions gave them a way into the school.",
