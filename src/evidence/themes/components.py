@@ -15,57 +15,64 @@ from typing import Any
 
 import numpy as np
 
-from evidence.embeddings import Embedder
 
 LARGE_CORPUS = 1000  # from this many units on, UMAP + HDBSCAN
 MIN_UNITS_PER_THEME = 3
 MAX_AUTO_THEMES = 12
+# Talk that carries no topic in roundtable transcripts (on top of spaCy's English stop words).
+FILLER_WORDS = frozenset("""
+hi hello yeah yes yep okay ok um uh er erm oh ah thanks thank sorry right like just really
+actually basically think know mean sort kind bit lot thing things stuff got get go going say said
+want come good great well maybe probably
+""".split())
 
 
 class LemmaTokenizer:
-    """Lower-cased lemmas of content words (spaCy blank English + lookup lemmatiser)."""
+    """Lower-cased lemmas of content words (spaCy blank English + lookup lemmatiser).
 
-    def __init__(self) -> None:
+    Called on a text it returns unigrams and the bigrams of *adjacent* content words, so a stop
+    word between two words ("shy *to put* hand") never makes a false bigram.
+    """
+
+    def __init__(self, bigrams: bool = True) -> None:
         import spacy
 
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         self.nlp.initialize()
         self.stop_words = self.nlp.Defaults.stop_words
+        self.bigrams = bigrams
+
+    def lemmas(self, text: str) -> list[str | None]:
+        """One entry per token: its lemma, or None for a stop word, number or punctuation."""
+        out: list[str | None] = []
+        for token in self.nlp(text.replace("’", "'")):
+            lemma = (token.lemma_ or token.text).lower().strip("'’-")
+            if (token.is_punct or token.is_space or token.like_num or token.like_url
+                    or len(lemma) < 3 or lemma in self.stop_words or token.lower_ in self.stop_words
+                    or lemma in FILLER_WORDS or "'" in lemma):
+                out.append(None)
+            else:
+                out.append(lemma)
+        return out
 
     def __call__(self, text: str) -> list[str]:
-        lemmas = []
-        for token in self.nlp(text):
-            if token.is_punct or token.is_space or token.like_num or token.like_url:
-                continue
-            lemma = (token.lemma_ or token.text).lower().strip("'’-")
-            if len(lemma) < 2 or lemma in self.stop_words or token.lower_ in self.stop_words:
-                continue
-            lemmas.append(lemma)
-        return lemmas
+        lemmas = self.lemmas(text)
+        terms = [lemma for lemma in lemmas if lemma]
+        if self.bigrams:
+            terms += [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:]) if a and b and a != b]
+        return terms
 
 
-def topic_vectorizer(n_units: int) -> Any:
-    """CountVectorizer over lemmas, stop words removed, uni- and bigrams (BERTopic fits it on one
-    joined document per theme, so min_df must stay 1 or theme-specific words vanish)."""
+def topic_vectorizer() -> Any:
+    """CountVectorizer over lemmas and adjacent-lemma bigrams, stop words removed.
+
+    BERTopic fits it on one joined document per theme, so min_df stays 1 (or theme-specific words
+    vanish).
+    """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(
-        tokenizer=LemmaTokenizer(), lowercase=False, token_pattern=None,
-        stop_words=None, ngram_range=(1, 2), min_df=1,  # fitted on one document per theme
-    )
-
-
-def bertopic_backend(embedder: Embedder) -> Any:
-    """A BERTopic embedding backend that embeds words and documents with our cached embedder
-    (used for KeyBERT-style labels; document embeddings are always passed in precomputed)."""
-    from bertopic.backend import BaseEmbedder
-
-    class EvidenceBackend(BaseEmbedder):
-        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-            return embedder.embed(list(documents), progress=verbose)
-
-    return EvidenceBackend()
+    return CountVectorizer(analyzer=LemmaTokenizer(), lowercase=False, min_df=1)
 
 
 @dataclass
@@ -127,8 +134,13 @@ def choose_components(embeddings: np.ndarray, n_themes: int | None, seed: int,
             description={"reduction": f"PCA({reducer.n_components})", "clustering": f"KMeans({k})",
                          "chosen_by": "given" if n_themes is not None else "silhouette"},
         )
+    import warnings
+
     from hdbscan import HDBSCAN
-    from umap import UMAP
+
+    with warnings.catch_warnings():  # umap warns that TensorFlow (for ParametricUMAP) is absent
+        warnings.simplefilter("ignore")
+        from umap import UMAP
 
     reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
                    random_state=seed, low_memory=True)

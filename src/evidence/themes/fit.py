@@ -24,7 +24,6 @@ from evidence.errors import InputError, NotEnoughDataError
 from evidence.themes.components import (
     MIN_UNITS_PER_THEME,
     LemmaTokenizer,
-    bertopic_backend,
     choose_components,
     topic_vectorizer,
 )
@@ -129,17 +128,16 @@ class ThemeModel:
     def _fit_bertopic(self, units: pd.DataFrame, embeddings: np.ndarray, k: int | None,
                       small: bool | None = None) -> np.ndarray:
         from bertopic import BERTopic
-        from bertopic.representation import KeyBERTInspired
+        from bertopic.vectorizers import ClassTfidfTransformer
 
         parts = choose_components(embeddings, k, self.seed, small=small)
         self.components_ = parts.description
         docs = units["text"].tolist()
-        representation = (KeyBERTInspired(top_n_words=self.n_words, random_state=self.seed)
-                          if self.embedder is not None else None)
         model = BERTopic(
-            embedding_model=bertopic_backend(self.embedder) if self.embedder is not None else None,
+            embedding_model=None,
             umap_model=parts.reducer, hdbscan_model=parts.clusterer,
-            vectorizer_model=topic_vectorizer(len(docs)), representation_model=representation,
+            vectorizer_model=topic_vectorizer(),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             top_n_words=self.n_words, calculate_probabilities=False, verbose=self.progress,
         )
         topics = np.asarray(model.fit_transform(docs, embeddings=embeddings)[0])
@@ -151,8 +149,7 @@ class ThemeModel:
             topics = np.asarray(model.reduce_outliers(docs, topics.tolist(), strategy="embeddings",
                                                       embeddings=embeddings))
             model.update_topics(docs, topics=topics.tolist(), top_n_words=self.n_words,
-                                vectorizer_model=topic_vectorizer(len(docs)),
-                                representation_model=representation)
+                                vectorizer_model=topic_vectorizer())
             self.components_ = {**self.components_, "outliers_reassigned": n_out}
         self.topic_model_ = model
         return topics
@@ -192,7 +189,7 @@ class ThemeModel:
         counts: dict[str, int] = {}
         tokenize = LemmaTokenizer()
         for text in self.units_["text"].iloc[members]:
-            for lemma in tokenize(text) or text.lower().split():
+            for lemma in [w for w in tokenize(text) if " " not in w] or text.lower().split():
                 counts[lemma] = counts.get(lemma, 0) + 1
         return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][: self.n_words]
 

@@ -1,0 +1,97 @@
+"""The two top-level recipes: themes for a project's units, sections for one transcript.
+
+    run_id, model, units = fit_project_themes(project, unit="turn", n_themes="auto")
+    sections, assignments = find_project_sections(project, "roundtable-01-marlowmere")
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from evidence.embeddings import project_embedder
+from evidence.errors import InputError, NotEnoughDataError
+from evidence.model import UNIT_KINDS
+
+UNITS = {"segment": list(UNIT_KINDS), "turn": ["turn"], "quote": ["quote"],
+         "paragraph": ["paragraph"], "sentence": ["sentence"]}
+
+
+def project_units(project: Any, unit: str = "segment", source: str | None = None) -> pd.DataFrame:
+    """The units to fit themes on: id, text, source, kind, turn_index (order), speaker, role, wave,
+    plus the source's school, partnership and date (for themes by class and over time)."""
+    if unit not in UNITS:
+        raise InputError("--unit", f"unknown unit {unit!r}", hint=f"choose one of {', '.join(UNITS)}")
+    segments = project.segments(kinds=UNITS[unit], source=source)
+    if segments.empty:
+        where = f" in source {source!r}" if source else ""
+        raise NotEnoughDataError(f"no {unit} units{where} in {project.path}; ingest transcripts or quotes first")
+    sources = project.sources()[["id", "school", "partnership", "date"]].rename(columns={"id": "source"})
+    units = segments.merge(sources, on="source", how="left", suffixes=("", "_source"))
+    return units.rename(columns={"order": "turn_index"})
+
+
+def fit_project_themes(project: Any, *, unit: str = "segment", source: str | None = None,
+                       n_themes: int | str = "auto", seed: int | None = None,
+                       embedder_name: str | None = None, progress: bool = False) -> tuple[int, Any, pd.DataFrame]:
+    """Embed the units (cached), fit themes, store the run. Returns (run_id, model, units)."""
+    from evidence.themes.fit import ThemeModel
+    from evidence.themes.persist import store_theme_run
+
+    seed = project.seed if seed is None else seed
+    units = project_units(project, unit, source)
+    embedder = project_embedder(project, embedder_name)
+    vectors = embedder.embed(units["text"].tolist(), progress=progress)
+    model = ThemeModel(n_themes, seed=seed, embedder=embedder, progress=progress).fit(units, vectors)
+    run_id = store_theme_run(project, model, unit=unit, source=source or "")
+    return run_id, model, units
+
+
+def find_project_sections(project: Any, source: str, *, method: str = "texttiling",
+                          embedder_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split one transcript into discussion sections, label them with codes and themes, store them."""
+    from evidence.themes.sections import find_sections, label_sections
+
+    if source not in project.store.source_ids():
+        raise InputError("--source", f"no source {source!r} in {project.path}",
+                         hint="list sources with `evidence sources`")
+    turns = project.segments(kinds=["turn"], source=source)
+    if turns.empty:
+        raise NotEnoughDataError(f"source {source!r} has no speaker turns (is it a transcript?)")
+    vectors = project_embedder(project, embedder_name).embed(turns["text"].tolist())
+    sections, assignments = find_sections(turns, vectors, method=method)
+    codings = project.store.read_sql(
+        "SELECT c.segment_id AS segment, c.code_id AS code, k.name AS code_name FROM codings c"
+        " JOIN codes k ON k.id = c.code_id WHERE c.status = 'accepted'")
+    themes = _latest_theme_labels(project)
+    sections = label_sections(sections, assignments, codings=codings, themes=themes, turns=turns)
+    _store_sections(project, source, method, sections)
+    return sections, assignments
+
+
+def _latest_theme_labels(project: Any) -> pd.DataFrame | None:
+    from evidence.errors import ProjectError
+    from evidence.themes.persist import theme_tables
+
+    try:
+        themes, assignments = theme_tables(project)
+    except ProjectError:
+        return None
+    labels = dict(zip(themes["id"], themes["label"]))
+    return pd.DataFrame({"segment_id": assignments["segment"],
+                         "label": [labels.get(t, "") for t in assignments["theme"]]})
+
+
+def _store_sections(project: Any, source: str, method: str, sections: pd.DataFrame) -> int:
+    store = project.store
+    run_id = store.start_run("sections", {"source": source, "method": method})
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO discussion_sections (run_id, source_id, section, start_turn, end_turn, label,"
+            " codes, themes) VALUES (?,?,?,?,?,?,?,?)",
+            [(run_id, source, int(r.section), int(r.start_turn), int(r.end_turn), r.label,
+              json.dumps(list(r.codes)), json.dumps(list(r.themes))) for r in sections.itertuples()])
+    store.finish_run(run_id, "done", {"sections": len(sections)})
+    return run_id

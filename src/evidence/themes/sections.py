@@ -1,0 +1,179 @@
+"""Discussion sections: split a roundtable's turns into contiguous stretches of one agenda item.
+
+Two methods over the turn embeddings, both deterministic:
+
+``texttiling`` (default)
+    Hearst's TextTiling on embeddings: the similarity between the ``window`` turns before and after
+    each gap, boundaries at the deepest valleys (depth above mean + std/2 of all depths), sections
+    at least 5 turns long.
+``changepoint``
+    kernel change-point detection (``ruptures.KernelCPD``, cosine kernel, penalty 1.0).
+Defaults were measured against the sample roundtables' agenda (bench/themes.py): TextTiling scored
+higher.
+
+    sections, assignments = find_sections(turns, vectors)
+    label_sections(sections, assignments, turns, codings=..., themes=...)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evidence.errors import InputError, NotEnoughDataError
+
+SECTION_COLUMNS = ["section", "start_turn", "end_turn", "n_turns", "label"]
+MIN_SECTION_TURNS = 5  # measured on the sample roundtables (bench/themes.py)
+
+
+def _block_similarity(vectors: np.ndarray, window: int) -> np.ndarray:
+    """Cosine similarity of the mean of ``window`` turns before and after each gap (n - 1 gaps)."""
+    n = len(vectors)
+    sims = np.zeros(n - 1)
+    for gap in range(1, n):
+        left = vectors[max(0, gap - window):gap].mean(axis=0)
+        right = vectors[gap:min(n, gap + window)].mean(axis=0)
+        denom = (np.linalg.norm(left) * np.linalg.norm(right)) or 1.0
+        sims[gap - 1] = float(left @ right / denom)
+    return sims
+
+
+def texttiling_boundaries(vectors: np.ndarray, window: int = 6,
+                          min_turns: int = MIN_SECTION_TURNS, strictness: float = 0.5) -> list[int]:
+    """Turn indices where a new section starts (TextTiling depth scores on embeddings)."""
+    n = len(vectors)
+    if n < 2 * min_turns:
+        return []
+    sims = _block_similarity(vectors, window)
+    # light smoothing, as TextTiling does, so single odd turns do not make valleys
+    sims = np.convolve(np.pad(sims, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+    depths = np.zeros_like(sims)
+    for i, s in enumerate(sims):
+        left = sims[: i + 1].max()   # highest peak reachable to the left
+        right = sims[i:].max()
+        depths[i] = (left - s) + (right - s)
+    cutoff = depths.mean() + strictness * depths.std()  # Hearst used -0.5: many short sections
+    candidates = [i for i in range(len(sims))
+                  if depths[i] > cutoff and depths[i] > 0
+                  and (i == 0 or sims[i] <= sims[i - 1]) and (i == len(sims) - 1 or sims[i] <= sims[i + 1])]
+    chosen: list[int] = []
+    for gap in sorted(candidates, key=lambda i: (-depths[i], i)):  # deepest first
+        start = gap + 1
+        if start < min_turns or n - start < min_turns:
+            continue
+        if all(abs(start - other) >= min_turns for other in chosen):
+            chosen.append(start)
+    return sorted(chosen)
+
+
+def changepoint_boundaries(vectors: np.ndarray, min_turns: int = MIN_SECTION_TURNS,
+                           penalty: float | None = None) -> list[int]:
+    """Turn indices where a new section starts (ruptures KernelCPD, cosine kernel)."""
+    import ruptures
+
+    n = len(vectors)
+    if n < 2 * min_turns:
+        return []
+    pen = penalty if penalty is not None else 1.0
+    ends = ruptures.KernelCPD(kernel="cosine", min_size=min_turns).fit(vectors).predict(pen=pen)
+    return [e for e in ends if e < n]
+
+
+METHODS = {"texttiling": texttiling_boundaries, "changepoint": changepoint_boundaries}
+
+
+def find_sections(turns: pd.DataFrame, vectors: np.ndarray, *, method: str = "texttiling",
+                  **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split turns (in order) into sections; returns (sections, assignments).
+
+    ``turns`` has one row per turn in speaking order (``id`` and ``text``; ``order`` if present).
+    sections: section, start_turn, end_turn (inclusive turn indices), n_turns, label ("").
+    assignments: turn_index, segment_id, section.
+    """
+    if method not in METHODS:
+        raise InputError("sections", f"unknown method {method!r}", hint=f"choose one of {sorted(METHODS)}")
+    if len(turns) != len(vectors):
+        raise InputError("sections", f"{len(turns)} turns but {len(vectors)} embeddings",
+                         hint="embed exactly the turns, in order")
+    if len(turns) == 0:
+        raise NotEnoughDataError("this source has no turns to split into sections")
+    if "order" in turns.columns:
+        order = np.argsort(turns["order"].to_numpy(), kind="stable")
+        turns, vectors = turns.iloc[order], np.asarray(vectors)[order]
+    starts = [0] + METHODS[method](np.asarray(vectors, dtype=np.float64), **options)
+    ends = starts[1:] + [len(turns)]
+    sections = pd.DataFrame({
+        "section": range(len(starts)), "start_turn": starts,
+        "end_turn": [e - 1 for e in ends], "n_turns": [e - s for s, e in zip(starts, ends)],
+        "label": "",
+    }, columns=SECTION_COLUMNS)
+    section_of = np.repeat(sections["section"].to_numpy(), sections["n_turns"].to_numpy())
+    assignments = pd.DataFrame({"turn_index": range(len(turns)),
+                                "segment_id": turns["id"].astype(str).to_numpy(),
+                                "section": section_of})
+    return sections, assignments
+
+
+def label_sections(sections: pd.DataFrame, assignments: pd.DataFrame, *,
+                   codings: pd.DataFrame | None = None, themes: pd.DataFrame | None = None,
+                   turns: pd.DataFrame | None = None, top: int = 2) -> pd.DataFrame:
+    """Label each section with its most frequent codes and themes (or its words when none apply).
+
+    ``codings`` has segment and code (a name column ``code_name`` is used when present);
+    ``themes`` has segment_id and label (theme assignments); ``turns`` has id and text.
+    Adds columns ``codes`` and ``themes`` (lists, most frequent first) and fills ``label``.
+    """
+    sections = sections.copy()
+    by_section = assignments.groupby("section")["segment_id"].apply(list)
+    code_lists, theme_lists, labels = [], [], []
+    for section in sections["section"]:
+        members = set(by_section.get(section, []))
+        codes = _top(codings, "segment", "code_name" if codings is not None and "code_name" in codings
+                     else "code", members, top)
+        found = _top(themes, "segment_id", "label", members, top)
+        if not codes and not found and turns is not None:
+            found = _top_words(turns.loc[turns["id"].astype(str).isin(members), "text"], top + 1)
+        code_lists.append(codes)
+        theme_lists.append(found)
+        labels.append("; ".join(codes + [t for t in found if t not in codes][: max(1, top - len(codes))])
+                      or f"section {section + 1}")
+    sections["codes"], sections["themes"], sections["label"] = code_lists, theme_lists, labels
+    return sections
+
+
+def _top(frame: pd.DataFrame | None, key: str, value: str, members: set[str], top: int) -> list[str]:
+    if frame is None or frame.empty:
+        return []
+    inside = frame.loc[frame[key].astype(str).isin(members), value]
+    counts = inside.value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return [str(v) for v, _ in ranked[:top]]
+
+
+def _top_words(texts: pd.Series, top: int) -> list[str]:
+    from evidence.themes.components import LemmaTokenizer
+
+    tokenize = LemmaTokenizer(bigrams=False)
+    counts: dict[str, int] = {}
+    for text in texts:
+        for lemma in tokenize(str(text)):
+            counts[lemma] = counts.get(lemma, 0) + 1
+    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+
+
+def sections_timeline(sections: pd.DataFrame, title: str = "Discussion sections") -> Any:
+    """A plotly timeline: one bar per section along the turn axis, labelled with its themes."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for row in sections.itertuples():
+        fig.add_trace(go.Bar(
+            x=[row.n_turns], y=["sections"], base=[row.start_turn], orientation="h",
+            name=f"{row.section + 1}. {row.label}", text=[row.label], textposition="inside",
+            hovertemplate=f"turns {row.start_turn}-{row.end_turn}<br>{row.label}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", title=title, xaxis_title="turn", showlegend=True,
+                      height=260, yaxis={"visible": False})
+    return fig
