@@ -69,6 +69,22 @@ def test_paired_g_from_raw_scores_uses_d_rm_not_d_z():
     assert "small group" in effect.note
 
 
+def test_paired_d_rm_equals_d_av_when_the_two_sds_are_equal():
+    # Lakens (2013): d_av = mean change / mean of the two SDs; with equal SDs d_rm must agree.
+    pre = np.array([8.0, 11, 9, 14, 12, 10, 13, 7])
+    post = pre[::-1] + 2.5  # same spread, different order, shifted up
+    effect = paired_g(pre, post)
+    d_av = (post.mean() - pre.mean()) / ((pre.std(ddof=1) + post.std(ddof=1)) / 2)
+    assert effect.d == pytest.approx(d_av)
+
+
+def test_other_confidence_levels_use_the_normal_quantile():
+    from scipy.stats import norm
+
+    effect = hedges_g_from_summary(103, 5.5, 50, 100, 4.5, 50, confidence=0.90)
+    assert effect.ci_high - effect.g == pytest.approx(norm.ppf(0.95) * effect.se)
+
+
 @pytest.mark.parametrize(
     "effect_size, months, label",
     [

@@ -188,9 +188,12 @@ def paired_g_from_summary(
 
 
 def _finish(design, comparison, n1, n2, mean1, mean2, d, j, var_d, confidence) -> EffectSize:
-    from scipy.stats import norm
+    if confidence == 0.95:
+        z = Z_95
+    else:
+        from scipy.stats import norm
 
-    z = Z_95 if confidence == 0.95 else float(norm.ppf(0.5 + confidence / 2))
+        z = float(norm.ppf(0.5 + confidence / 2))
     g = j * d
     se = math.sqrt(j**2 * var_d)
     eef = eef_months(g)
