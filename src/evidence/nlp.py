@@ -13,21 +13,25 @@ from typing import Any
 DEFAULT_PIPELINE = "blank:en"
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
     """Load (once per process) the named pipeline: ``blank:en`` or an installed package name."""
+    return _load_pipeline(name or DEFAULT_PIPELINE)
+
+
+@lru_cache(maxsize=4)
+def _load_pipeline(name: str) -> Any:
     import spacy
 
     from .errors import ProjectError
 
-    if name and name != DEFAULT_PIPELINE:
+    if name != DEFAULT_PIPELINE:
         if not spacy.util.is_package(name):
             raise ProjectError(
                 f"spaCy pipeline {name!r} is named in the project config but not installed; install it "
                 f"or set `spacy_pipeline: {DEFAULT_PIPELINE}` in evidence.yaml"
             )
         nlp = spacy.load(name)
-        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
             nlp.add_pipe("sentencizer")
         return nlp
     nlp = spacy.blank("en")
@@ -38,14 +42,32 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
 
 
 def sentence_spans(texts: list[str], pipeline: str = DEFAULT_PIPELINE, batch_size: int = 256) -> list[list[tuple[int, int]]]:
-    """For each text, the (start, end) character spans of its sentences, whitespace trimmed."""
+    """For each text, the (start, end) character spans of its sentences, whitespace trimmed.
+
+    Reads sentence starts, token offsets and lengths as arrays (``Doc.to_array``) instead of iterating
+    ``doc.sents``, which builds a Python object per token and costs more than the pipeline itself.
+    """
+    from spacy.attrs import IDX, LENGTH, SENT_START
+
     nlp = load_pipeline(pipeline)
+    # Only the components that set sentence boundaries run here: lemmas are not stored at ingest.
+    splitter = "sentencizer" if "sentencizer" in nlp.pipe_names else "senter" if "senter" in nlp.pipe_names else "parser"
+    upstream = nlp.pipe_names[: nlp.pipe_names.index(splitter) + 1] if splitter in nlp.pipe_names else nlp.pipe_names
+    needed = {"tok2vec", "transformer", splitter} if splitter != "sentencizer" else {splitter}
+    skip = [name for name in nlp.pipe_names if name not in needed or name not in upstream]
     spans: list[list[tuple[int, int]]] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size, disable=skip)):  # doc.text would rebuild the text
+        if len(doc) == 0:
+            spans.append([])
+            continue
+        array = doc.to_array([SENT_START, IDX, LENGTH])
+        starts = [i for i, flag in enumerate(array[:, 0].tolist()) if flag == 1 or i == 0]
+        idx, length = array[:, 1].tolist(), array[:, 2].tolist()
         found = []
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            chunk = doc.text[start:end]
+        for n, first in enumerate(starts):
+            last = (starts[n + 1] if n + 1 < len(starts) else len(doc)) - 1
+            start, end = idx[first], idx[last] + length[last]
+            chunk = text[start:end]
             start += len(chunk) - len(chunk.lstrip())
             end = start + len(chunk.strip())
             if end > start:

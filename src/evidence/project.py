@@ -191,6 +191,7 @@ class Project:
                 reading.source.path = key
                 if protect is not None:
                     reading = protect(reading)
+                self._check_new_ids(path, reading, replacing=existing["id"] if existing is not None else None)
                 with self.store.transaction() as conn:
                     if existing is not None:
                         self._drop_source(conn, existing["id"], path)
@@ -234,6 +235,23 @@ class Project:
         while candidate in taken:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
+
+    def _check_new_ids(self, path: Path, reading: Any, replacing: str | None) -> None:
+        """Refuse segment ids (quote ids) that another source of the project already uses."""
+        ids = [s.id for s in reading.segments]
+        taken: dict[str, str] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            rows = self.store.connection.execute(
+                f"SELECT id, source_id FROM segments WHERE id IN ({','.join('?' * len(part))})", part)
+            taken.update({r[0]: r[1] for r in rows if r[1] != replacing})
+        if taken:
+            first = next(s for s in reading.segments if s.id in taken)
+            raise InputError(
+                path, f"id {first.id!r} is already used by source {taken[first.id]!r}"
+                      f" ({len(taken)} ids clash)", row=first.attributes.get("row"),
+                hint="ids must be unique within a project; prefix them (e.g. with the school or wave)",
+            )
 
     def _drop_source(self, conn: sqlite3.Connection, source_id: str, path: Path) -> None:
         coded = conn.execute(

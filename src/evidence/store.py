@@ -191,8 +191,10 @@ class Store:
         cases: list[Case] | None = None,
     ) -> None:
         """Insert one source with its segments, speakers and cases (inside the caller's transaction)."""
+        text = source.text
         for segment in segments:
-            segment.check_offsets(source.text)
+            if text[segment.start : segment.end] != segment.text:
+                segment.check_offsets(text)  # raises with the segment named
         conn.execute(
             "INSERT INTO sources (id, kind, path, title, date, partnership, school, event, wave, reader,"
             " encoding, file_hash, text_hash, text, metadata, ingested_at)"
@@ -211,7 +213,7 @@ class Store:
                 (
                     s.id, source.id, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role,
                     s.case, s.wave, s.parent, s.timestamp,
-                    json.dumps(s.attributes, ensure_ascii=False, sort_keys=True, default=str),
+                    _json(s.attributes),
                 )
                 for s in segments
             ],
@@ -311,6 +313,10 @@ class Store:
                 "UPDATE runs SET status = ?, finished_at = ?, result = ? WHERE id = ?",
                 (status, now(), json.dumps(result or {}, sort_keys=True, default=str), run_id),
             )
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
 
 
 def _split_sql(sql: str) -> list[str]:

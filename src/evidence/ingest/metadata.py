@@ -20,7 +20,7 @@ def sidecar_path(path: Path) -> Path:
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(text) or {}
+        meta = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(path, f"invalid YAML metadata: {exc}", line=None if line is None else line + 1,

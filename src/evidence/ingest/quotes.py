@@ -58,8 +58,11 @@ def _table(path: Path) -> tuple[pd.DataFrame, str, str, int]:
         return frame, "xlsx", content_hash(data), 2
     decoded = decode_bytes(path, data)
     try:
-        frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False, sep=None,
-                            engine="python")
+        try:
+            separator = csv.Sniffer().sniff(decoded.text[:8192], delimiters=",;\t|").delimiter
+        except csv.Error:
+            separator = ","
+        frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False, sep=separator)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(path, f"cannot parse the CSV: {exc}", hint="check quoting and separators") from None
     return frame, decoded.encoding, decoded.file_hash, 2
@@ -84,7 +87,7 @@ def find_columns(path: Path, frame: pd.DataFrame, mapping: dict[str, str]) -> di
     return found
 
 
-def _value(row: pd.Series, column: str | None) -> str:
+def _value(row: dict[str, Any], column: str | None) -> str:
     return "" if column is None else str(row[column]).strip()
 
 
@@ -118,8 +121,8 @@ def read_quote_table(path: Path, options: ReadOptions) -> Reading:
     extra = [c for c in frame.columns if c not in used]
     seen: dict[str, int] = {}
     texts: list[tuple[str, dict[str, Any], int]] = []
-    for index, row in frame.iterrows():
-        row_number = int(index) + first_row
+    for index, row in enumerate(frame.to_dict("records")):
+        row_number = index + first_row
         quote_id = _value(row, columns["id"])
         if not quote_id:
             raise InputError(path, "empty id", row=row_number, hint="give every row an id")
