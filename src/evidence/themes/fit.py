@@ -177,7 +177,7 @@ class ThemeModel:
         labels = dict(zip(self.themes_["id"], self.themes_["label"]))
         self.assignments_ = pd.DataFrame({
             "segment_id": ids, "theme": topics.astype(int),
-            "label": [labels[t] for t in topics], "similarity": similarity.round(4),
+            "label": [labels[t] for t in topics], "similarity": similarity.astype(float).round(4),
         }, columns=ASSIGNMENT_COLUMNS)
 
     def _words(self, theme: int, members: np.ndarray) -> list[str]:
