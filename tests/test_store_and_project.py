@@ -105,3 +105,21 @@ def test_public_seed_articles_ingest_with_exact_offsets(project):
         text = project.source_text(source_id)
         for row in group.itertuples():
             assert text[row.start:row.end] == row.text
+
+
+def test_case_attributes_are_typed_from_spreadsheet_text(project, tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("id,pupil,school,text\nQ1,P-1,Hill,hello\n", encoding="utf-8")
+    project.ingest([path])
+    from evidence.model import Case
+
+    with project.store.transaction() as conn:
+        project.store.upsert_case(conn, Case(id="P-1", kind="pupil", attributes={
+            "year_group": "9", "disadvantaged": "Yes", "joined": "2024-09-02", "tutor": "Ms Bell", "score": 101.5}))
+    attrs = project.attributes().set_index("name")
+    assert attrs.loc["year_group", "type"] == "number" and attrs.loc["year_group", "value"] == 9
+    assert attrs.loc["disadvantaged", "type"] == "boolean" and attrs.loc["disadvantaged", "value"] is True
+    assert attrs.loc["joined", "type"] == "date" and attrs.loc["joined", "value"] == "2024-09-02"
+    assert attrs.loc["tutor", "type"] == "text" and attrs.loc["score", "value"] == 101.5
+    cases = project.cases().set_index("id")
+    assert cases.loc["P-1", "school"] == "Hill" and cases.loc["P-1", "kind"] == "pupil"

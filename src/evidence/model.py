@@ -166,9 +166,14 @@ class Attribute:
     value: Any
 
 
+_BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
+
+
 def attribute_type(value: Any) -> str:
-    """Infer the attribute type of a Python value (bool before number: bool is an int)."""
+    """Infer the attribute type of a value: Python types, or the text a spreadsheet cell holds
+    ("9" is a number, "2024-03-01" a date, "yes"/"false" a boolean)."""
     import datetime as _dt
+    import re as _re
 
     if isinstance(value, bool):
         return "boolean"
@@ -176,7 +181,23 @@ def attribute_type(value: Any) -> str:
         return "number"
     if isinstance(value, (_dt.date, _dt.datetime)):
         return "date"
+    text = str(value).strip()
+    if text.lower() in _BOOLEANS:
+        return "boolean"
+    if _re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        return "number"
+    if _re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return "date"
     return "text"
+
+
+def attribute_text(value: Any, kind: str) -> str:
+    """How a typed attribute value is stored (booleans as true/false, dates as YYYY-MM-DD)."""
+    if kind == "boolean":
+        return "true" if (value if isinstance(value, bool) else _BOOLEANS[str(value).strip().lower()]) else "false"
+    if kind == "date" and hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
 
 
 @dataclass

@@ -229,7 +229,7 @@ class Store:
 
     def upsert_case(self, conn: sqlite3.Connection, case: Case) -> None:
         """Insert a case or merge new attributes into an existing one (same id and kind)."""
-        from .model import attribute_type
+        from .model import attribute_text, attribute_type
 
         row = conn.execute("SELECT kind FROM cases WHERE id = ?", (case.id,)).fetchone()
         if row is None:
@@ -242,7 +242,7 @@ class Store:
             if value is None or (isinstance(value, float) and value != value):
                 continue
             kind = attribute_type(value)
-            stored = ("true" if value else "false") if kind == "boolean" else str(value)
+            stored = attribute_text(value, kind)
             conn.execute(
                 "INSERT INTO attributes (case_id, name, type, value) VALUES (?,?,?,?)"
                 " ON CONFLICT(case_id, name) DO UPDATE SET type = excluded.type, value = excluded.value",
