@@ -1,0 +1,431 @@
+"""Import a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder or the workbench itself.
+
+The recipe (:func:`import_qdpx`): open the archive safely, read its project.qde, read each text
+source (.txt; else the text of its .docx or .pdf), work out how the tool counted offsets
+(:mod:`.offsets`), then write everything in one transaction: users, codes, variables and cases,
+sources with their segments, one span coding per (selection, code), and memos from notes and
+descriptions. Anything that cannot be held is listed in the :class:`ImportReport` with the reason.
+
+Imported codings have ``origin="import"``, ``status="accepted"`` and the coder's user name. Imported
+text is stored as written: it is *not* pseudonymised (that would move the selections' offsets);
+run the privacy check on the project before publishing anything from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import CASE_KINDS, Case, Coding, Memo, Source, content_hash
+from ..project import Project
+from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
+from .guids import GuidBook
+from .ids import code_id, slug, unique
+from .offsets import detect_counting
+from .qde_read import read_qde
+from .records import RefiProject, Skipped, TextSource
+from .segments import SegmentFinder, segment_source
+
+SOURCE_KEYS = ("kind", "title", "date", "partnership", "school", "event", "wave")
+CASE_KEYS = ("id", "kind")
+
+
+@dataclass
+class ImportReport:
+    """What an import brought in (counts), what it could not (skipped, with reasons), and how (notes)."""
+
+    file: str
+    origin: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # source GUID -> project source id
+    codes: dict[str, str] = field(default_factory=dict)  # code GUID -> project code id
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def skip(self, what: str, name: str, reason: str) -> None:
+        self.skipped.append(Skipped(what, name, reason))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        lines = [f"imported {self.file}" + (f" (written by {self.origin})" if self.origin else "")]
+        lines.append("  " + ", ".join(f"{n} {key}" for key, n in self.counts.items()))
+        lines += [f"  note: {note}" for note in self.notes]
+        if self.skipped:
+            lines.append(f"  not imported ({len(self.skipped)}):")
+            lines += [f"    - {s.what} {s.name!r}: {s.reason}" for s in self.skipped]
+        else:
+            lines.append("  nothing was skipped")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Text:
+    raw: str
+    how: str  # where the text came from (for the report)
+    file_hash: str
+
+
+def import_qdpx(project: Project, path: str | Path, *, author: str = "") -> ImportReport:
+    """Import a .qdpx into ``project`` (one transaction: all of it lands, or none of it)."""
+    path = Path(path)
+    archive = open_archive(path)
+    refi = read_qde(archive.read(archive.qde), f"{path}:{archive.qde}")
+    report = ImportReport(file=path.name, origin=refi.origin, skipped=list(refi.skipped))
+    if refi.namespace and not refi.namespace.startswith("urn:QDA-XML:project:"):
+        report.notes.append(f"unexpected XML namespace {refi.namespace!r}; elements were read by name")
+    texts = {source.guid: _read_text(archive, source, report) for source in refi.sources}
+    for note in refi.notes:
+        if note.text is None:
+            member = archive.find(note.plain_path)
+            if member is None:
+                report.skip("note", note.name or note.guid, f"its text {note.plain_path or '(none)'} is not in the archive")
+                note.text = ""
+            else:
+                note.text = decode_text(archive.read(member), f"{path}:{member}")[0]
+    return import_refi(project, refi, texts, report, file_hash=content_hash(path.read_bytes()), author=author)
+
+
+def _read_text(archive: Archive, source: TextSource, report: ImportReport) -> _Text | None:
+    where = f"{archive.path}:{source.name}"
+    if source.plain_text is not None:
+        return _Text(source.plain_text, "text inside the .qde", content_hash(source.plain_text))
+    member = archive.find(source.plain_path)
+    if member is not None:
+        data = archive.read(member)
+        text, encoding = decode_text(data, f"{archive.path}:{member}")
+        return _Text(text, f"{member} ({encoding})", content_hash(data))
+    if source.plain_path:
+        report.notes.append(f"source {source.name!r}: its plain text {source.plain_path} is not in the archive")
+    rich = archive.find(source.rich_path)
+    if rich is not None and rich.lower().endswith((".docx", ".pdf")):
+        data = archive.read(rich)
+        if rich.lower().endswith(".docx"):
+            text = docx_text(data, f"{archive.path}:{rich}")
+            how = f"{rich} (text of the Word document, read with python-docx)"
+        else:
+            text, empty = pdf_text(data, f"{archive.path}:{rich}")
+            how = f"{rich} (text of the PDF, read with pypdf)"
+            if empty:
+                report.skip("PDF pages", source.name, f"pages {empty} have no extractable text (scanned images?)")
+        if source.selections:
+            report.notes.append(
+                f"source {source.name!r}: selections point into the tool's own plain text, which the archive "
+                f"lacks; they were applied to the text extracted from {rich}, so check them")
+        return _Text(text, how, content_hash(data))
+    report.skip("source", source.name, f"no readable text in the archive (plain text {source.plain_path or 'none'}, "
+                f"rich text {source.rich_path or 'none'}); its {len(source.selections)} selections are lost")
+    return None
+
+
+def _header(description: str, keys: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """Leading ``key: value`` lines with known keys (as the workbench exports), and the rest."""
+    found: dict[str, str] = {}
+    lines = description.replace("\r\n", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        key, sep, value = lines[i].partition(":")
+        if not sep or key.strip().lower() not in keys:
+            break
+        found[key.strip().lower()] = value.strip()
+        i += 1
+    return found, "\n".join(lines[i:]).strip()
+
+
+def import_refi(project: Project, refi: RefiProject, texts: dict[str, _Text | None], report: ImportReport,
+                *, file_hash: str = "", author: str = "") -> ImportReport:
+    """Write a parsed REFI project into ``project`` (see :func:`import_qdpx`)."""
+    store = project.store
+    with store.transaction() as conn:
+        _Importer(project, conn, refi, texts, report, author).run()
+        from ..store import now
+
+        conn.execute("INSERT INTO refi_imports (file, file_hash, origin, imported_at, report) VALUES (?,?,?,?,?)",
+                     (report.file, file_hash, refi.origin, now(),
+                      json.dumps(report.to_dict(), ensure_ascii=False, default=str)))
+    return report
+
+
+class _Importer:
+    def __init__(self, project: Project, conn: Any, refi: RefiProject, texts: dict[str, _Text | None],
+                 report: ImportReport, author: str) -> None:
+        self.project, self.conn, self.refi, self.texts, self.report = project, conn, refi, texts, report
+        self.store = project.store
+        self.guids = GuidBook(conn)
+        self.author = author
+        self.users: dict[str, str] = {}  # user GUID -> name
+        self.codes: dict[str, str] = {}  # code GUID -> code id
+        self.variables: dict[str, tuple[str, str]] = {}  # variable GUID -> (name, REFI type)
+        self.notes = {note.guid: note for note in refi.notes}
+        self.used_notes: set[str] = set()
+        self.memos: list[tuple[Memo, str]] = []  # (memo, note GUID or "")
+        self.explanation = f"imported from {report.file}" + (f" ({refi.origin})" if refi.origin else "")
+
+    def run(self) -> None:
+        self.import_users()
+        self.import_codes()
+        self.import_variables()
+        self.import_cases()
+        for source in self.refi.sources:
+            self.import_source(source)
+        self.import_notes()
+        if self.project.config.get("pseudonymise", True) and self.report.counts.get("sources"):
+            self.report.notes.append(
+                "imported text is stored as written and was NOT pseudonymised (that would move the selections); "
+                "check it for names before publishing results")
+
+    # -- users and codes ------------------------------------------------------------------------
+    def import_users(self) -> None:
+        taken: set[str] = set()
+        for user in self.refi.users:
+            name = user.name or f"user-{user.guid[:8]}"
+            known = self.guids.local_id("user", user.guid)
+            if known is None:
+                name = name if name not in taken else unique(name, taken | {name})
+                self.guids.remember("user", name, user.guid, {"id": user.short_id} if user.short_id else {})
+            else:
+                name = known
+            taken.add(name)
+            self.users[user.guid] = name
+        self.report.add("users", len(self.refi.users))
+
+    def user(self, *guids: str) -> str:
+        for guid in guids:
+            if guid and guid in self.users:
+                return self.users[guid]
+            if guid:
+                name = f"user-{guid[:8]}"
+                self.users[guid] = name
+                self.report.notes.append(f"user {guid} is not in the file's user list; coder named {name!r}")
+                return name
+        return "unknown"
+
+    def import_codes(self) -> None:
+        from ..model import Code
+        from .records import Code as RefiCode
+
+        current = self.store.read_sql("SELECT id, parent, name, colour, definition, spec, ord FROM codes")
+        existing = {row.id: row for row in current.itertuples(index=False)}
+        by_name = {(row.parent, " ".join(row.name.lower().split())): row.id for row in existing.values()}
+        taken = set(existing)
+        order = int(current["ord"].max()) + 1 if len(current) else 0
+        added, matched = [], []
+        code: RefiCode
+        for code in self.refi.codes:
+            parent = self.codes.get(code.parent, "")
+            known = self.guids.local_id("code", code.guid)
+            if known not in existing:
+                known = by_name.get((parent, " ".join(code.name.lower().split())))
+            colour = _colour(code.colour)
+            if known is not None and known in existing:
+                row = existing[known]
+                self.store.upsert_code(self.conn, Code(
+                    id=known, name=row.name, parent=row.parent, colour=row.colour or colour,
+                    definition=row.definition or code.description.strip(), spec=json.loads(row.spec or "{}"),
+                ), int(row.ord))
+                local_id = known
+                matched.append(local_id)
+            else:
+                local_id = code_id(code.name, parent, taken)
+                self.store.upsert_code(self.conn, Code(id=local_id, name=code.name, parent=parent, colour=colour,
+                                                       definition=code.description.strip()), order)
+                order += 1
+                added.append(local_id)
+            self.codes[code.guid] = local_id
+            self.report.codes[code.guid] = local_id
+            self.guids.remember("code", local_id, code.guid, {"codable": code.codable})
+            for note in code.notes:
+                self.note_memo(note, code=local_id)
+        if added or matched:
+            self.store.record_code_change(self.conn, "load", {
+                "file": self.report.file, "format": "REFI-QDA", "added": added, "matched": matched,
+            }, self.author)
+        self.report.add("codes", len(self.refi.codes))
+        if matched:
+            self.report.notes.append(f"{len(matched)} codes matched codes already in the project (same GUID, or "
+                                     "same name under the same parent) and kept their ids")
+
+    # -- variables and cases --------------------------------------------------------------------
+    def import_variables(self) -> None:
+        for variable in self.refi.variables:
+            self.variables[variable.guid] = (variable.name, variable.type)
+            self.guids.remember("variable", variable.name, variable.guid,
+                                {"type": variable.type, "description": variable.description})
+        self.report.add("variables", len(self.refi.variables))
+
+    def named_values(self, values: dict[str, Any], owner: str) -> dict[str, Any]:
+        named = {}
+        for guid, value in values.items():
+            if guid not in self.variables:
+                self.report.skip("variable value", owner, f"refers to variable {guid}, which the file does not declare")
+                continue
+            named[self.variables[guid][0]] = value
+        return named
+
+    def import_cases(self) -> None:
+        taken = set(self.store.read_sql("SELECT id FROM cases")["id"])
+        kinds = dict(self.conn.execute("SELECT id, kind FROM cases").fetchall())
+        defaulted = 0
+        for case in self.refi.cases:
+            header, rest = _header(case.description, CASE_KEYS)
+            attributes = self.named_values(case.values, case.name)
+            kind = header.get("kind", "").lower()
+            if kind not in CASE_KINDS:
+                guess = next((str(v).lower() for k, v in attributes.items()
+                              if k.lower() in ("kind", "type", "case type") and str(v).lower() in CASE_KINDS), "")
+                kind = guess or "speaker"
+                defaulted += not guess
+            known = self.guids.local_id("case", case.guid)
+            case_id = known if known in kinds else header.get("id") or slug(case.name, "-", "case")
+            if case_id in kinds and kinds[case_id] != kind:
+                case_id = unique(case_id, taken)
+            taken.add(case_id)
+            kinds[case_id] = kind
+            self.store.upsert_case(self.conn, Case(id=case_id, kind=kind, name=case.name, attributes=attributes))
+            self.guids.remember("case", case_id, case.guid, {
+                "description": rest, "codes": case.codes, "sources": case.sources, "selections": case.selections})
+            if case.codes or case.selections:
+                self.report.notes.append(
+                    f"case {case.name!r}: its links to {len(case.codes)} codes and {len(case.selections)} selections "
+                    "have no place in the workbench's cases; they are kept with the case for the next export")
+        self.report.add("cases", len(self.refi.cases))
+        if defaulted:
+            self.report.notes.append(f"{defaulted} cases do not say whether they are pupils, schools or partnerships; "
+                                     "they were imported as kind 'speaker'")
+
+    # -- sources, segments and codings ---------------------------------------------------------
+    def import_source(self, refi_source: TextSource) -> None:
+        text = self.texts.get(refi_source.guid)
+        if text is None:
+            return
+        known = self.guids.local_id("source", refi_source.guid)
+        if known is not None and self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (known,)).fetchone():
+            self.report.skip("source", refi_source.name, f"already in the project as {known!r} (imported before); "
+                             f"its {len(refi_source.selections)} selections were not imported again")
+            return
+        selections = [(s.start, s.end, s.name) for s in refi_source.selections]
+        counting = detect_counting(text.raw, selections)
+        header, rest = _header(refi_source.description, SOURCE_KEYS)
+        taken = set(self.store.source_ids())
+        source_id = unique(slug(refi_source.name, "-", "source"), taken)
+        metadata: dict[str, Any] = {"refi": {"guid": refi_source.guid, "name": refi_source.name,
+                                             "file": self.report.file, "text": text.how,
+                                             "counting": counting.offsets.label}}
+        values = self.named_values(refi_source.values, refi_source.name)
+        if values:
+            metadata["variables"] = values
+        source = Source(
+            id=source_id, kind="article", text=counting.offsets.text,
+            path=f"{self.report.file}#{refi_source.guid}", title=header.get("title") or refi_source.name,
+            reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
+            **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
+        )
+        segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
+        if header.get("kind") in ("transcript", "article", "quotes") and header["kind"] != source.kind:
+            self.report.notes.append(f"source {source_id!r} was exported as a {header['kind']}; "
+                                     f"re-read as a {source.kind}")
+        finder = SegmentFinder(source, segments)
+        codings: list[tuple[Coding, str]] = []
+        seen: set[tuple[str, str, str, int, int]] = set()
+        for selection in refi_source.selections:
+            span = counting.offsets.span(selection.start, selection.end)
+            label = selection.name or selection.guid
+            if span is None:
+                self.report.skip("selection", label, f"in {refi_source.name!r}: positions {selection.start}-"
+                                 f"{selection.end} lie outside the text ({counting.offsets.length} characters)")
+                continue
+            if span[1] <= span[0]:
+                self.report.skip("selection", label, f"in {refi_source.name!r}: empty selection")
+                continue
+            segment = finder.segment_for(span[0], span[1], selection.guid)
+            self.guids.remember("selection", f"{source_id}:{span[0]}:{span[1]}", selection.guid)
+            for coding in selection.codings:
+                if coding.code not in self.codes:
+                    self.report.skip("coding", coding.guid, f"refers to code {coding.code}, which is not in the codebook")
+                    continue
+                coder = self.user(coding.user, selection.user, refi_source.user)
+                key = (segment.id, self.codes[coding.code], coder, *span)
+                if key in seen:
+                    self.report.add("duplicate codings merged")
+                    continue
+                seen.add(key)
+                codings.append((Coding(segment=segment.id, code=self.codes[coding.code], coder=coder,
+                                       origin="import", status="accepted", start=span[0], end=span[1],
+                                       explanation=self.explanation), coding.guid))
+                for note in coding.notes:
+                    self.note_memo(note, segment=segment.id, code=self.codes[coding.code])
+            if selection.description.strip():
+                self.memos.append((Memo(selection.description.strip(), self.user(selection.user), segment=segment.id,
+                                        source=source_id), ""))
+            for note in selection.notes:
+                self.note_memo(note, segment=segment.id, source=source_id)
+        for coding in refi_source.codings:  # a code applied to the whole source
+            if coding.code not in self.codes:
+                self.report.skip("coding", coding.guid, f"refers to code {coding.code}, which is not in the codebook")
+                continue
+            start, end = 0, len(source.text)
+            segment = finder.segment_for(start, end, coding.guid)
+            codings.append((Coding(segment=segment.id, code=self.codes[coding.code],
+                                   coder=self.user(coding.user, refi_source.user), origin="import",
+                                   start=start, end=end, explanation=self.explanation + ", whole source"), coding.guid))
+        self.store.write_source(self.conn, source, segments + finder.made, speakers)
+        ids = self.store.insert_codings(self.conn, [c for c, _ in codings])
+        for coding_id, (_, guid) in zip(ids, codings):
+            self.guids.remember("coding", str(coding_id), guid)
+        self.guids.remember("source", source_id, refi_source.guid, {"name": refi_source.name})
+        for note in refi_source.notes:
+            self.note_memo(note, source=source_id)
+        if rest:
+            self.memos.append((Memo(rest, self.user(refi_source.user), source=source_id), ""))
+        self.report.sources[refi_source.guid] = source_id
+        self.report.add("sources")
+        self.report.add("segments", len(segments) + len(finder.made))
+        self.report.add("selections", len(refi_source.selections))
+        self.report.add("codings", len(codings))
+        self.report.notes.append(f"source {source_id!r} ({source.kind}, {len(source.text)} characters, text from "
+                                 f"{text.how}): {counting.description}")
+        if finder.made:
+            self.report.notes.append(f"source {source_id!r}: {len(finder.made)} selections lie across paragraph or "
+                                     "turn boundaries; each got a segment of its own covering exactly the selection")
+
+    # -- notes ------------------------------------------------------------------------------------
+    def note_memo(self, guid: str, *, segment: str = "", code: str = "", source: str = "") -> None:
+        note = self.notes.get(guid)
+        if note is None:
+            self.report.skip("note reference", guid, "points at a note the file does not contain")
+            return
+        text = note.text or ""
+        self.memos.append((Memo(text, self.user(note.user) if note.user else "", segment=segment, code=code,
+                                source=source), guid if guid not in self.used_notes else ""))
+        self.used_notes.add(guid)
+
+    def import_notes(self) -> None:
+        for guid in self.refi.project_notes:
+            self.note_memo(guid)
+        for note in self.refi.notes:
+            if note.guid not in self.used_notes:
+                self.note_memo(note.guid)
+        if self.refi.description.strip():
+            self.memos.append((Memo(self.refi.description.strip(), ""), ""))
+        for memo, guid in self.memos:
+            if not memo.text.strip():
+                self.report.skip("note", guid or "(description)", "empty text")
+                continue
+            memo_id = self.store.insert_memo(self.conn, memo)
+            if guid:
+                self.guids.remember("note", str(memo_id), guid)
+        self.report.add("memos", sum(1 for m, _ in self.memos if m.text.strip()))
+
+
+def _colour(value: str) -> str:
+    value = value.strip()
+    if len(value) == 4 and value.startswith("#"):
+        value = "#" + "".join(c * 2 for c in value[1:])
+    return value.upper() if len(value) == 7 and value.startswith("#") else ""
