@@ -309,8 +309,8 @@ def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:
     from . import results
     from .project import Project
 
-    staged_kind = [t for t in spec.produces if t not in results.BUNDLE_TABLES
-                   or results.BUNDLE_TABLES[t].source == "staged"]
+    staged_kind = [t for t in spec.produces if t in results.BUNDLE_TABLES
+                   and results.BUNDLE_TABLES[t].source == "staged"]
     if not staged_kind:
         return
     with Project.open(project_dir) as project:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .errors import ProjectError
 from .model import content_hash
+from .results import pseudonym_key_hash
 
 MANIFEST_VERSION = 1
 PACKAGES = (
@@ -90,6 +91,7 @@ def new_manifest(*, run_id: str, corpus: Path, codebook: Path | None, specs: lis
             "corpus": {"path": str(corpus), "files": corpus_files(corpus)},
             "codebook": {"path": str(codebook) if codebook else "",
                          "sha256": content_hash(codebook.read_bytes()) if codebook else ""},
+            "pseudonym_key": pseudonym_key_hash(Path(parameters.get("project") or ".")),  # publish updates it
         },
         "parameters": parameters,
         "seed": parameters.get("seed"),
@@ -237,6 +239,27 @@ def notebook_differences(manifest: dict[str, Any], specs: list[Any]) -> list[str
     return lines
 
 
+def key_differences(manifest: dict[str, Any], project_dir: Path) -> list[str]:
+    want = manifest.get("inputs", {}).get("pseudonym_key", "")
+    have = pseudonym_key_hash(project_dir)
+    if want and want != have:
+        return ["pseudonym key: not the key of the manifest's run, so pseudonyms (and every table holding them) "
+                "differ; reproduce from the original project folder, whose private/ key is copied in"]
+    return []
+
+
+def copy_private(original: Path, project: Path) -> None:
+    """Give a fresh re-run project the original's pseudonym key (owner-only), so pseudonyms come out the same."""
+    source = original / "private"
+    target = project / "private"
+    if not source.is_dir() or target.exists() or original.resolve() == project.resolve():
+        return
+    shutil.copytree(source, target)
+    target.chmod(0o700)
+    for path in target.rglob("*"):
+        path.chmod(0o600 if path.is_file() else 0o700)
+
+
 # -- reproducing --------------------------------------------------------------------------------------
 @dataclass
 class ReproduceReport:
@@ -310,13 +333,16 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
     if project is None:
         temp = Path(tempfile.mkdtemp(prefix="evidence-reproduce-"))
         project = temp / "project"
+    original = Path(manifest["parameters"].get("project") or "")
     try:
+        copy_private(original, Path(project))
         run = run_analysis(project, corpus, codebook=codebook_path, tag=manifest["run"].get("tag") or None,
                            seed=manifest.get("seed"), embedder=manifest["parameters"].get("embedder") or None,
                            notebooks=notebooks_dir, parameters=parameters, report=report)
         actual = read_bundle(run.results_dir)
         drifts = compare_tables(manifest["tables"], actual, expected_tables)
-        return ReproduceReport(manifest_path, Path(project), input_differences(manifest, corpus, codebook_path),
+        inputs = input_differences(manifest, corpus, codebook_path) + key_differences(manifest, Path(project))
+        return ReproduceReport(manifest_path, Path(project), inputs,
                                version_differences(manifest), notebook_differences(manifest, specs), drifts,
                                len(set(manifest["tables"]) | set(actual)))
     finally:

@@ -341,12 +341,24 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
     if run_manifest_path is not None and run_manifest_path.exists():
         manifest = json.loads(run_manifest_path.read_text(encoding="utf-8"))
     manifest["tables"] = bundle_manifest(tables)
+    if "inputs" in manifest:
+        manifest["inputs"]["pseudonym_key"] = pseudonym_key_hash(Path(project.path))
     folder = write_bundle(tables, project.results_dir, manifest)
     if run_manifest_path is not None:
         write_bundle(tables, run_manifest_path.parent / "tables")
         _write_text_atomic(run_manifest_path, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
                            + "\n")
     return folder
+
+
+def pseudonym_key_hash(project_dir: Path) -> str:
+    """sha256 of the project's pseudonym secret ("" without a key): every pseudonym depends on it."""
+    path = Path(project_dir) / "private" / "pseudonym-key.json"
+    try:
+        secret = json.loads(path.read_text(encoding="utf-8")).get("key", "")
+    except (OSError, ValueError):
+        return ""
+    return content_hash(str(secret)) if secret else ""
 
 
 def read_bundle(folder: str | Path) -> dict[str, pd.DataFrame]:
