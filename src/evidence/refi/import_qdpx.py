@@ -332,7 +332,7 @@ class _Importer:
             self.report.notes.append(f"source {source_id!r} was exported as a {header['kind']}; "
                                      f"re-read as a {source.kind}")
         finder = SegmentFinder(source, segments)
-        codings: list[tuple[Coding, str]] = []
+        codings: list[tuple[Coding, str, str]] = []  # coding, its GUID, when the tool says it was made
         seen: set[tuple[str, str, str, int, int]] = set()
         for selection in refi_source.selections:
             span = counting.offsets.span(selection.start, selection.end)
@@ -358,7 +358,7 @@ class _Importer:
                 seen.add(key)
                 codings.append((Coding(segment=segment.id, code=self.codes[coding.code], coder=coder,
                                        origin="import", status="accepted", start=span[0], end=span[1],
-                                       explanation=self.explanation), coding.guid))
+                                       explanation=self.explanation), coding.guid, coding.created))
                 for note in coding.notes:
                     self.note_memo(note, segment=segment.id, code=self.codes[coding.code])
             if selection.description.strip():
@@ -374,11 +374,12 @@ class _Importer:
             segment = finder.segment_for(start, end, coding.guid)
             codings.append((Coding(segment=segment.id, code=self.codes[coding.code],
                                    coder=self.user(coding.user, refi_source.user), origin="import",
-                                   start=start, end=end, explanation=self.explanation + ", whole source"), coding.guid))
+                                   start=start, end=end, explanation=self.explanation + ", whole source"),
+                            coding.guid, coding.created))
         self.store.write_source(self.conn, source, segments + finder.made, speakers)
-        ids = self.store.insert_codings(self.conn, [c for c, _ in codings])
-        for coding_id, (_, guid) in zip(ids, codings):
-            self.guids.remember("coding", str(coding_id), guid)
+        ids = self.store.insert_codings(self.conn, [c for c, _, _ in codings])
+        for coding_id, (_, guid, created) in zip(ids, codings):
+            self.guids.remember("coding", str(coding_id), guid, {"created": created} if created else {})
         self.guids.remember("source", source_id, refi_source.guid, {"name": refi_source.name})
         for note in refi_source.notes:
             self.note_memo(note, source=source_id)

@@ -23,13 +23,13 @@ def _set(element: Element, **attributes: Any) -> Element:
     return element
 
 
-def _sub(parent: Element, ns: str, name: str, **attributes: Any) -> Element:
-    return _set(SubElement(parent, f"{{{ns}}}{name}"), **attributes)
+def _sub(parent: Element, ns: str, tag: str, /, **attributes: Any) -> Element:
+    return _set(SubElement(parent, tag), **attributes)  # the namespace is the root's default (xmlns)
 
 
-def _text(parent: Element, ns: str, name: str, text: str) -> None:
+def _text(parent: Element, ns: str, tag: str, text: str) -> None:
     if text:
-        _sub(parent, ns, name).text = text
+        _sub(parent, ns, tag).text = text
 
 
 def _note_refs(parent: Element, ns: str, guids: list[str]) -> None:
@@ -108,7 +108,7 @@ def _source(parent: Element, ns: str, source: TextSource, types: dict[str, str])
 def project_xml(project: RefiProject) -> bytes:
     """The project.qde document (UTF-8, with XML declaration)."""
     ns = PROJECT_NS
-    root = _set(Element(f"{{{ns}}}Project"), name=project.name or "Untitled", origin=project.origin)
+    root = _set(Element("Project", xmlns=ns), name=project.name or "Untitled", origin=project.origin)
     if project.users:
         users = _sub(root, ns, "Users")
         for user in project.users:
@@ -153,7 +153,7 @@ def project_xml(project: RefiProject) -> bytes:
 def codebook_xml(codes: list[Code], origin: str = "") -> bytes:
     """A .qdc codebook document (REFI-QDA Codebook 1.0)."""
     ns = CODEBOOK_NS
-    root = _set(Element(f"{{{ns}}}CodeBook"), origin=origin)
+    root = _set(Element("CodeBook", xmlns=ns), origin=origin)
     _codes(_sub(root, ns, "Codes"), ns, codes, with_notes=False)
     return _document(root, ns)
 
@@ -162,5 +162,5 @@ def _document(root: Element, ns: str) -> bytes:
     from xml.etree.ElementTree import indent
 
     indent(root, space="  ")
-    body = tostring(root, encoding="utf-8", xml_declaration=False, default_namespace=ns)
+    body = tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
