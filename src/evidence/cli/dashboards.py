@@ -1,0 +1,55 @@
+"""Dashboard commands: dashboards (serve with Voila on 127.0.0.1) and export-html (offline pages)."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import add_project_option
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "dashboards", help="serve the dashboards for charity leads on this machine (Voila, 127.0.0.1)",
+        description="Serve the dashboards (partnership overview, theme explorer, pupil voice, evidence and "
+                    "outcomes) with Voila on 127.0.0.1 for the project's published results bundle, and print "
+                    "the address to open. Nothing is fetched from the network. Stop with Ctrl+C.",
+    )
+    add_project_option(p)
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    p.add_argument("--notebooks", metavar="DIR", default=None,
+                   help="folder of dashboard notebooks (default: the repository's dashboards/)")
+    p.set_defaults(func=cmd_dashboards)
+
+    p = subparsers.add_parser(
+        "export-html", help="write one self-contained HTML page per dashboard (opens offline)",
+        description="Write one HTML file per dashboard with its charts' JavaScript inline and no code, "
+                    "for emailing to governors and trustees. The pages open with no network.",
+    )
+    add_project_option(p)
+    p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: PROJECT/results-html)")
+    p.set_defaults(func=cmd_export_html)
+
+
+def cmd_dashboards(args: argparse.Namespace) -> int:
+    from ..dashboard import DASHBOARDS
+    from ..dashboard.serve import start
+
+    server = start(args.project, port=args.port or None, notebooks=args.notebooks, quiet=False)
+    print(f"dashboards at {server.url}", flush=True)
+    for name in DASHBOARDS:
+        print(f"  {server.page(name)}", flush=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def cmd_export_html(args: argparse.Namespace) -> int:
+    from ..dashboard.export import export_html
+
+    for path in export_html(args.project, args.out):
+        print(path)
+    return 0

@@ -1,0 +1,139 @@
+"""Serve dashboards/*.ipynb with Voila on this machine only (127.0.0.1), reading one project's bundle.
+
+Voila passes no arguments to a notebook, so the project folder travels in ``$EVIDENCE_PROJECT``. The
+server runs the notebooks on the python3 kernel of the interpreter running this code, hides code cells
+(``strip_sources``), keeps one kernel per dashboard pre-heated so a page opens quickly, and fetches
+nothing from the network: no browser is opened, and a small template (:data:`TEMPLATE`) drops the two
+font stylesheets Voila's lab template loads from a CDN (MathJax is off in that template already).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EvidenceError
+from .bundle import PROJECT_ENV, check_bundle, results_folder
+
+TEMPLATE_NAME = "evidence"
+CDN_LINKS = (
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css" '
+    'type="text/css" />',
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css" '
+    'type="text/css" />',
+)
+TEMPLATE = "{%- extends 'lab/index.html.j2' -%}\n{%- block notebook_css -%}\n{%- set css = super() -%}\n{{ css" + "".join(
+    f" | replace('{link}', '')" for link in CDN_LINKS) + " }}\n{%- endblock notebook_css -%}\n"
+"""Voila's lab template without its CDN stylesheets (the dashboards use no icon fonts)."""
+REPO_DASHBOARDS = Path(__file__).resolve().parents[3] / "dashboards"
+
+
+@dataclass
+class VoilaServer:
+    """A running Voila: its process, URL and the folder it serves."""
+
+    process: subprocess.Popen
+    url: str
+    notebooks: Path
+
+    def page(self, name: str) -> str:
+        return f"{self.url}voila/render/{name}.ipynb"
+
+    def stop(self, timeout: float = 15) -> None:
+        """Stop the server (and its kernels): terminate, then kill if it lingers."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def template_root(folder: Path) -> Path:
+    """Write the template into ``folder/voila/templates/evidence`` (a JUPYTER_PATH entry); returns ``folder``."""
+    target = folder / "voila" / "templates" / TEMPLATE_NAME
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    (target / "index.html.j2").write_text(TEMPLATE, encoding="utf-8")
+    return folder
+
+
+def notebooks_folder(project_dir: Path, given: str | Path | None = None) -> Path:
+    """The notebooks to serve: the given folder, the repository's dashboards/, or a fresh copy in the project."""
+    if given is not None:
+        folder = Path(given)
+        if not any(folder.glob("*.ipynb")):
+            raise EvidenceError(f"{folder}: no dashboard notebooks (.ipynb) here")
+        return folder
+    if any(REPO_DASHBOARDS.glob("*.ipynb")):
+        return REPO_DASHBOARDS
+    from .notebooks import write_notebooks
+
+    folder = project_dir / "cache" / "dashboards"
+    write_notebooks(folder)
+    return folder
+
+
+def voila_command(notebooks: Path, port: int, *, preheat: bool = True) -> list[str]:
+    """The Voila command line (see module docstring for why each option)."""
+    return [
+        sys.executable, "-m", "voila", str(notebooks),
+        "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        f"--template={TEMPLATE_NAME}", "--strip_sources=True", "--show_tracebacks=False",
+        f"--preheat_kernel={preheat}", "--pool_size=1" if preheat else "--pool_size=0",
+        "--VoilaExecutor.kernel_name=python3", "--MappingKernelManager.cull_idle_timeout=3600",
+    ]
+
+
+def start(project: str | Path | None = None, *, port: int | None = None, notebooks: str | Path | None = None,
+          preheat: bool = True, quiet: bool = True) -> VoilaServer:
+    """Start Voila for a project that has a results bundle; returns once the server answers."""
+    bundle = results_folder(project)
+    check_bundle(bundle)
+    project_dir = bundle.parent if bundle.name == "results" else bundle
+    folder = notebooks_folder(project_dir, notebooks)
+    port = port or free_port()
+    env = dict(os.environ)
+    env[PROJECT_ENV] = str(project_dir.resolve())
+    roots = [str(template_root(project_dir / "cache" / "voila")), str(Path(sys.prefix) / "share" / "jupyter")]
+    env["JUPYTER_PATH"] = os.pathsep.join(roots + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(voila_command(folder, port, preheat=preheat), env=env, cwd=str(folder),
+                               stdout=output, stderr=output, start_new_session=True)
+    server = VoilaServer(process, f"http://127.0.0.1:{port}/", folder)
+    try:
+        wait_until_ready(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_until_ready(server: VoilaServer, timeout: float = 90) -> None:
+    """Poll the server's front page until it answers (EvidenceError if it dies or times out)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise EvidenceError(f"Voila stopped at start (exit code {server.process.returncode}); run "
+                                f"`{' '.join(server.process.args)}` to see why")
+        try:
+            with urllib.request.urlopen(server.url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise EvidenceError(f"Voila did not answer at {server.url} within {timeout:.0f} s")
