@@ -1,0 +1,255 @@
+"""The classifier coder: one calibrated model per code, trained on the codings people accepted.
+
+    coder = ClassifierCoder(embedder=project_embedder(project), random_state=7)
+    coder.fit(texts, labels)             # labels: 0/1 DataFrame, one column per code
+    coder.predict_proba(new_texts)       # calibrated probabilities, one column per code
+    coder.suggest(segments)              # segment, code, confidence, explanation
+
+Features are sentence embeddings and/or TF-IDF word n-grams (``features``). For each code with
+at least ``min_positives`` positive segments a class-weighted LogisticRegression is fitted;
+out-of-fold scores from a stratified k-fold give Platt scaling (calibrated probabilities) and the
+per-code threshold that maximises Cohen's kappa on the training share. The reason on a coding
+names the probability and the most similar training segment coded with that code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evidence.coding.base import package_version, suggestions_frame, to_codings
+from evidence.coding.thresholds import best_threshold
+from evidence.errors import NotEnoughDataError
+from evidence.model import Coding
+
+FEATURE_SETS = ("embeddings+tfidf", "embeddings", "tfidf")
+
+
+class ClassifierCoder:
+    """Few-shot multi-label coder (scikit-learn conventions: params in __init__, state ends in _).
+
+    Parameters
+        embedder: an Embedder (needed unless ``features="tfidf"``).
+        features: "embeddings+tfidf" (default), "embeddings" or "tfidf".
+        C: inverse regularisation strength of the logistic regressions.
+        class_weight: "balanced" (default) or None.
+        min_positives: codes with fewer positive training segments get no model.
+        cv: folds for the out-of-fold scores behind calibration and thresholds.
+        tune_thresholds: pick each code's threshold by kappa on out-of-fold probabilities.
+        priors: a fitted :class:`evidence.coding.priors.CodebookPriors` adding the codebook's rule
+            and similarity scores as features (helps most when few segments are coded).
+        prior_weight: scale of those prior features.
+        random_state: seed for the folds and solvers.
+    """
+
+    origin = "classifier"
+
+    def __init__(self, embedder: Any = None, *, features: str = "embeddings+tfidf", C: float = 4.0,
+                 class_weight: str | None = "balanced", min_positives: int = 3, cv: int = 4,
+                 tune_thresholds: bool = True, priors: Any = None, prior_weight: float = 2.0,
+                 random_state: int = 0, coder: str = "classifier") -> None:
+        self.embedder = embedder
+        self.features = features
+        self.C = C
+        self.class_weight = class_weight
+        self.min_positives = min_positives
+        self.cv = cv
+        self.tune_thresholds = tune_thresholds
+        self.priors = priors
+        self.prior_weight = prior_weight
+        self.random_state = random_state
+        self.coder = coder
+
+    @property
+    def model_id(self) -> str:
+        embedder = getattr(self.embedder, "model_id", "none") if "embeddings" in self.features else "none"
+        priors = "+codebook-priors" if self.priors is not None else ""
+        return f"classifier:logreg-C{self.C}:{self.features}{priors}:{embedder}:seed{self.random_state}"
+
+    # -- features -------------------------------------------------------------------------------
+    def _matrix(self, texts: Sequence[str], vectors: np.ndarray | None, fitting: bool) -> Any:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if self.features not in FEATURE_SETS:
+            raise ValueError(f"features must be one of {FEATURE_SETS}, not {self.features!r}")
+        blocks = []
+        if "embeddings" in self.features:
+            if vectors is None:
+                if self.embedder is None:
+                    raise ValueError("features use embeddings but no embedder was given")
+                vectors = self.embedder.embed(list(texts))
+            blocks.append(sparse.csr_matrix(np.asarray(vectors, dtype=np.float64)))
+        if "tfidf" in self.features:
+            if fitting:
+                self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                                   strip_accents="unicode", lowercase=True)
+                self.vectorizer_.fit(list(texts))
+            blocks.append(self.vectorizer_.transform(list(texts)))
+        matrix = sparse.hstack(blocks).tocsr() if len(blocks) > 1 else blocks[0]
+        if self.priors is None:
+            return matrix, None
+        return matrix, self.prior_weight * self.priors.transform(list(texts), vectors)
+
+    def _for_code(self, code: str, matrix: Any, prior: np.ndarray | None) -> Any:
+        """The features of one code's model: the shared ones plus that code's own prior scores."""
+        from scipy import sparse
+
+        if prior is None or code not in self.priors.codes_:
+            return matrix
+        columns = [k for k, name in enumerate(self.priors.names) if name.split(":", 1)[1] == code]
+        return sparse.hstack([matrix, sparse.csr_matrix(prior[:, columns])]).tocsr()
+
+    def _model(self) -> Any:
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+                                  max_iter=1000, random_state=self.random_state)
+
+    # -- learning -------------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], labels: pd.DataFrame, vectors: np.ndarray | None = None) -> "ClassifierCoder":
+        """Learn one model per code from 0/1 ``labels`` (rows aligned with ``texts``)."""
+        from sklearn.model_selection import StratifiedKFold
+
+        texts = list(texts)
+        if len(texts) != len(labels):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} label rows")
+        if len(texts) < 4:
+            raise NotEnoughDataError(f"the classifier needs at least 4 coded segments, got {len(texts)}")
+        shared, prior = self._matrix(texts, vectors, fitting=True)
+        Y = labels.to_numpy(dtype=int)
+        self.codes_, self.models_, self.platt_, self.thresholds_ = [], {}, {}, {}
+        self.skipped_: dict[str, int] = {}
+        self.train_texts_ = texts
+        self.train_labels_ = labels.reset_index(drop=True)
+        self.train_vectors_ = vectors if vectors is not None and "embeddings" in self.features else None
+        for j, code in enumerate(labels.columns):
+            y = Y[:, j]
+            positives, negatives = int(y.sum()), int(len(y) - y.sum())
+            if positives < self.min_positives or negatives < 2:
+                self.skipped_[code] = positives
+                continue
+            X = self._for_code(code, shared, prior)
+            folds = min(self.cv, positives, negatives)
+            oof = np.zeros(len(y))
+            if folds >= 2:
+                splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+                for train, test in splitter.split(X, y):
+                    oof[test] = self._model().fit(X[train], y[train]).decision_function(X[test])
+            model = self._model().fit(X, y)
+            if folds < 2:
+                oof = model.decision_function(X)
+            self.platt_[code] = _platt(oof, y)
+            probabilities = _apply_platt(self.platt_[code], oof)
+            self.thresholds_[code] = (
+                best_threshold(y, probabilities, shrink=max(0.0, 0.5 - positives / 40)) if self.tune_thresholds else 0.5)
+            self.models_[code] = model
+            self.codes_.append(code)
+        self.fallback_: list[str] = []
+        if self.priors is not None:  # codes without enough examples yet: the codebook's rules stand in
+            for code in self.skipped_:
+                if code in self.priors.codes_ and self.priors.codebook.terms(code):
+                    self.fallback_.append(code)
+                    self.codes_.append(code)
+                    self.thresholds_[code] = 0.5
+        if not self.codes_:
+            raise NotEnoughDataError(
+                f"no code has {self.min_positives} or more positive segments to learn from "
+                f"(counts: {self.skipped_}); code more segments first")
+        return self
+
+    # -- applying -------------------------------------------------------------------------------
+    def decision_scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> pd.DataFrame:
+        shared, prior = self._matrix(list(texts), vectors, fitting=False)
+        return pd.DataFrame({c: self.models_[c].decision_function(self._for_code(c, shared, prior))
+                             for c in self.models_})
+
+    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> pd.DataFrame:
+        """Calibrated probability per text (row) and code (column).
+
+        Codes with too few coded examples for a model (``fallback_``) get the rules coder's
+        confidence instead (1 - 0.5**n for n distinct keyword matches).
+        """
+        shared, prior = self._matrix(list(texts), vectors, fitting=False)
+        out = {}
+        for code in self.codes_:
+            if code in self.models_:
+                scores = self.models_[code].decision_function(self._for_code(code, shared, prior))
+                out[code] = _apply_platt(self.platt_[code], scores)
+            else:
+                column = self.priors.codes_.index(code)
+                matches = np.rint(prior[:, column] / self.prior_weight * 3)
+                out[code] = 1.0 - 0.5 ** matches
+        return pd.DataFrame(out, index=range(len(texts)))
+
+    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> pd.DataFrame:
+        """0/1 per text and code, using each code's tuned threshold."""
+        probabilities = self.predict_proba(texts, vectors)
+        cuts = pd.Series(self.thresholds_, dtype=float)[probabilities.columns]
+        return (probabilities >= cuts).astype(int)
+
+    def uncertainty(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """How unsure the model is about each text: 1 at a code's threshold, 0 when sure of every code."""
+        probabilities = self.predict_proba(texts, vectors).to_numpy()
+        cuts = np.array([self.thresholds_[c] for c in self.codes_])
+        scale = np.maximum(cuts, 1 - cuts)
+        return 1.0 - (np.abs(probabilities - cuts) / scale).min(axis=1)
+
+    def explain(self, texts: Sequence[str], probabilities: pd.DataFrame, vectors: np.ndarray | None = None) -> pd.DataFrame:
+        """A reason per text and code: the probability and the nearest training segment with that code."""
+        nearest = self._nearest_positive(list(texts), vectors)
+        rows = []
+        for i in range(len(texts)):
+            row = []
+            for code in self.codes_:
+                example = nearest.get(code, [None] * len(texts))[i]
+                text = f"probability {probabilities.at[i, code]:.2f} (threshold {self.thresholds_[code]:.2f})"
+                if code in self.fallback_:
+                    text = (f"keyword rule (only {self.skipped_[code]} coded examples so far, too few for a model);"
+                            f" confidence {probabilities.at[i, code]:.2f}")
+                elif example:
+                    text += f'; most like coded segment "{example if len(example) <= 80 else example[:77] + "..."}"'
+                row.append(text)
+            rows.append(row)
+        return pd.DataFrame(rows, columns=self.codes_)
+
+    def _nearest_positive(self, texts: list[str], vectors: np.ndarray | None) -> dict[str, list[str]]:
+        X_train, _ = self._matrix(self.train_texts_, self.train_vectors_, fitting=False)
+        X, _ = self._matrix(texts, vectors, fitting=False)
+        similarity = (X @ X_train.T).toarray()
+        out = {}
+        for code in self.codes_:
+            positive = np.flatnonzero(self.train_labels_[code].to_numpy() == 1)
+            if len(positive) == 0:
+                continue
+            best = positive[similarity[:, positive].argmax(axis=1)]
+            out[code] = [self.train_texts_[k] for k in best]
+        return out
+
+    def suggest(self, segments: pd.DataFrame, vectors: np.ndarray | None = None) -> pd.DataFrame:
+        texts = segments["text"].tolist()
+        probabilities = self.predict_proba(texts, vectors)
+        reasons = self.explain(texts, probabilities, vectors)
+        return suggestions_frame(segments["id"].tolist(), probabilities, reasons, self.thresholds_)
+
+    def codings(self, segments: pd.DataFrame, vectors: np.ndarray | None = None) -> list[Coding]:
+        return to_codings(self.suggest(segments, vectors), coder=self.coder, origin=self.origin,
+                          model_id=self.model_id, model_version=package_version())
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: a, b with P(y=1) = 1 / (1 + exp(-(a*score + b))), fitted on out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(np.unique(y)) < 2:
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def _apply_platt(params: tuple[float, float], scores: np.ndarray) -> np.ndarray:
+    a, b = params
+    return 1.0 / (1.0 + np.exp(-(a * np.asarray(scores, dtype=float) + b)))
