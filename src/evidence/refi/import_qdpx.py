@@ -362,10 +362,10 @@ class _Importer:
                 for note in coding.notes:
                     self.note_memo(note, segment=segment.id, code=self.codes[coding.code])
             if selection.description.strip():
-                self.memos.append((Memo(selection.description.strip(), self.user(selection.user), segment=segment.id,
-                                        source=source_id), ""))
+                self.memos.append((Memo(selection.description.strip(), self.user(selection.user),
+                                        segment=segment.id), ""))
             for note in selection.notes:
-                self.note_memo(note, segment=segment.id, source=source_id)
+                self.note_memo(note, segment=segment.id)
         for coding in refi_source.codings:  # a code applied to the whole source
             if coding.code not in self.codes:
                 self.report.skip("coding", coding.guid, f"refers to code {coding.code}, which is not in the codebook")
