@@ -170,3 +170,45 @@ def _stage_analysis(project, worker) -> None:
     })
     results.stage(project, outcomes=outcomes, schools=schools, effects=effects, joint_display=joint,
                   voice_pairs=voice_pairs)
+
+
+# -- one bundle per test session ----------------------------------------------------------------------
+_SHARED: dict[str, Path] = {}
+
+
+def shared_bundle(tmp_path_factory) -> Path:
+    """The sample project, built once per pytest session whichever dashboard test module asks first."""
+    if "project" not in _SHARED:
+        _SHARED["project"] = build_sample_bundle(tmp_path_factory.mktemp("dashboard") / "project")
+    return _SHARED["project"]
+
+
+def expected_units(project: Path, *, school: str = "", partnership: str = "", role: str = "", wave: str = "",
+                   code: str = "", search: str = "") -> list[str]:
+    """Unit ids a filter should show, in reading order, computed directly from the bundle's Parquet files.
+
+    Written independently of evidence.dashboard: units are quotes, turns and paragraphs; accepted codings
+    count, a sentence's for its turn; a code stands for itself and every code below it.
+    """
+    folder = Path(project) / "results"
+    segments = pd.read_parquet(folder / "segments.parquet")
+    codings = pd.read_parquet(folder / "codings.parquet")
+    codes = pd.read_parquet(folder / "codes.parquet")
+    units = segments[segments["kind"].isin(["quote", "turn", "paragraph"])]
+    for column, value in (("school", school), ("partnership", partnership), ("role", role), ("wave", wave)):
+        if value:
+            units = units[units[column] == value]
+    if code:
+        wanted = {code}
+        while True:
+            more = set(codes.loc[codes["parent"].isin(wanted), "id"]) - wanted
+            if not more:
+                break
+            wanted |= more
+        accepted = codings[(codings["status"] == "accepted") & codings["code"].isin(wanted)]
+        parent = segments.set_index("id")["parent"]
+        coded = set(accepted["segment"]) | set(parent.reindex(accepted["segment"]).dropna())
+        units = units[units["id"].isin(coded)]
+    if search:
+        units = units[units["text"].str.contains(search, case=False, regex=False)]
+    return units.sort_values(["source", "order", "id"])["id"].tolist()
