@@ -1,0 +1,390 @@
+"""Find personal data in a text: known names (with possessives, first names, surnames, nicknames,
+names split over lines), e-mail addresses, UK phone numbers, postcodes, web addresses, social-media
+handles and dates of birth; and people's names found by a trained spaCy pipeline when one is installed.
+
+Every finder returns :class:`Finding` spans (character offsets into the text, end exclusive);
+:func:`find_personal_data` runs them all and keeps a non-overlapping set, longest span first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .roster import ORGANISATION_KINDS, KnownName, KnownNames, name_key
+
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "master")
+SCHOOL_WORDS = frozenset(
+    "school academy primary secondary high college community church of england ce c e rc catholic "
+    "infant infants junior juniors grammar free trust federation sixth form centre studio university "
+    "technical technology the and nursery upper lower middle multi mat girls boys international "
+    "voluntary aided controlled foundation first prep preparatory".split()
+)
+PATTERN_KINDS = ("email", "phone", "postcode", "url", "handle", "dob")
+COMMON_WORD_LOGPROB = -12.5
+"""A name token whose lower-case form is more frequent than this (spaCy's English lexeme log
+probabilities) is also an ordinary word ("Will", "Grace", "Summer"): it is matched only capitalised."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One item of personal data: ``text[start:end]``, its kind, the finder, and whose it is.
+
+    ``identity`` is the known name's identity (see :class:`~evidence.privacy.roster.KnownName`), or
+    "" for patterns and for a first name shared by several known people.
+    """
+
+    start: int
+    end: int
+    kind: str
+    detector: str
+    identity: str = ""
+
+
+# -- text folding -------------------------------------------------------------------------------
+_FOLD_EXTRA = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+               "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+               "\u00a0": " ", "\u202f": " ", "\u2009": " "}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _FOLD_EXTRA:
+        return _FOLD_EXTRA[char]
+    if char.isascii():
+        return char
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Same-length copy of ``text`` without accents, with plain apostrophes, hyphens and spaces."""
+    return "".join(_fold_char(c) for c in text)
+
+
+@functools.lru_cache(maxsize=1)
+def _lexeme_logprob() -> dict[str, float]:
+    import gzip
+    import json
+    from importlib import resources
+
+    try:
+        data = resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+        with data.open("rb") as raw, gzip.open(raw) as handle:
+            return json.load(handle)
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - it is a dependency
+        return {}
+
+
+def is_common_word(token: str) -> bool:
+    """True when ``token`` in lower case is an everyday English word (so a name only if capitalised)."""
+    lower = token.casefold()
+    if len(lower) <= 2:
+        return True
+    return _lexeme_logprob().get(lower, -99.0) > COMMON_WORD_LOGPROB
+
+
+# -- known names ----------------------------------------------------------------------------------
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_GAP = re.compile(r"[ \t\n\-.]{1,4}")
+
+
+def _token_key(token: str) -> str:
+    key = token.replace("'", "").casefold()
+    return "st" if key == "saint" else key
+
+
+@dataclass(frozen=True)
+class _Entry:
+    identity: str
+    strength: int  # 2: full name, alias, title + surname; 1: first name or surname alone
+    case_sensitive: bool
+
+
+class NameIndex:
+    """Every written form of every known name, keyed by its loose token key."""
+
+    def __init__(self, known: KnownNames) -> None:
+        self.known: dict[str, KnownName] = {k.identity: k for k in known}
+        self.forms: dict[str, list[_Entry]] = {}
+        for name in known:
+            for form, strength in _forms(name):
+                self._add(form, name.identity, strength)
+        self.max_tokens = max((len(k.split(" ")) for k in self.forms), default=0)
+
+    def _add(self, form: str, identity: str, strength: int) -> None:
+        tokens = [t for t in _TOKEN.findall(fold(form))]
+        if not tokens:
+            return
+        significant = [t for t in tokens if t.casefold() not in TITLES and t.casefold() != "st"]
+        if not significant:
+            return
+        if len(tokens) == 1 and len(tokens[0]) < 2:
+            return
+        key = " ".join(_token_key(t) for t in tokens)
+        sensitive = all(is_common_word(t) for t in significant)
+        entries = self.forms.setdefault(key, [])
+        for i, entry in enumerate(entries):
+            if entry.identity == identity:
+                if strength > entry.strength or (not sensitive and entry.case_sensitive):
+                    entries[i] = _Entry(identity, max(strength, entry.strength),
+                                        sensitive and entry.case_sensitive)
+                return
+        entries.append(_Entry(identity, strength, sensitive))
+
+    def lookup(self, name: str) -> KnownName | None:
+        """The one known name a whole string (a speaker label, a case id) stands for, if any."""
+        key = " ".join(_token_key(t) for t in _TOKEN.findall(fold(name)))
+        entries = self.forms.get(key, [])
+        if not entries:
+            return None
+        best = max(e.strength for e in entries)
+        top = {e.identity for e in entries if e.strength == best}
+        return self.known[top.pop()] if len(top) == 1 else None
+
+
+def _forms(name: KnownName) -> Iterable[tuple[str, int]]:
+    yield name.name, 2
+    for alias in name.aliases:
+        yield alias, 2
+    tokens = name.name.split()
+    if name.is_organisation:
+        yield from _school_short_forms(tokens)
+        return
+    if tokens and tokens[0].strip(".").casefold() in TITLES:
+        tokens = tokens[1:]  # "Mrs Patel" in a roster: Patel is the surname
+        if len(tokens) == 1:
+            yield tokens[0], 1
+            for title in TITLES:
+                yield f"{title} {tokens[0]}", 2
+            return
+    if len(tokens) < 2:
+        return
+    first, last = tokens[0], tokens[-1]
+    yield first, 1
+    yield last, 1
+    if len(tokens) > 2:
+        yield f"{first} {last}", 2
+    yield f"{first[0]} {last}", 2
+    for title in TITLES:
+        yield f"{title} {last}", 2
+        yield f"{title} {first} {last}", 2
+    for alias in name.aliases:
+        if len(alias.split()) == 1:
+            yield f"{alias} {last}", 2
+    if "-" in last:  # double-barrelled surname: each half alone too
+        for half in last.split("-"):
+            if len(half) > 2 and not is_common_word(half):
+                yield half, 1
+
+
+def _school_short_forms(tokens: list[str]) -> Iterable[tuple[str, int]]:
+    """ "Northfield Academy" -> "Northfield"; "St Mary's Catholic Primary School" -> "St Mary's"."""
+    core = list(tokens)
+    while core and _token_key(core[-1]) in SCHOOL_WORDS:
+        core.pop()
+    while core and _token_key(core[0]) in ("the",):
+        core.pop(0)
+    if not core or core == tokens:
+        return
+    if len(core) == 1 and (len(core[0]) < 4 or is_common_word(core[0])):
+        return
+    yield " ".join(core), 1
+
+
+def find_names(text: str, index: NameIndex) -> list[Finding]:
+    """Known names in ``text`` (a folded copy is searched, so offsets are the text's own)."""
+    if not index.forms:
+        return []
+    folded = fold(text)
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded)]
+    keys = [_token_key(t) for _, _, t in tokens]
+    raw: list[tuple[int, int, list[_Entry]]] = []
+    i = 0
+    while i < len(tokens):
+        hit = _match_at(folded, tokens, keys, i, index)
+        if hit is None:
+            i += 1
+            continue
+        n, end, entries = hit
+        raw.append((tokens[i][0], end, entries))
+        i += n
+    # a shared first name is resolved by who is mentioned in full elsewhere in the same text
+    named_in_full = set()
+    for _, _, entries in raw:
+        if len({e.identity for e in entries}) == 1 and entries[0].strength == 2:
+            named_in_full.add(entries[0].identity)
+    findings = []
+    for start, end, entries in raw:
+        best = max(e.strength for e in entries)
+        top = sorted({e.identity for e in entries if e.strength == best})
+        if len(top) > 1:
+            mentioned = [identity for identity in top if identity in named_in_full]
+            top = mentioned if len(mentioned) == 1 else top
+        if len(top) == 1:
+            known = index.known[top[0]]
+            findings.append(Finding(start, end, known.kind, known.origin, known.identity))
+        else:
+            kinds = {index.known[identity].kind for identity in top}
+            findings.append(Finding(start, end, kinds.pop() if len(kinds) == 1 else "person", "ambiguous"))
+    return findings
+
+
+def _match_at(folded: str, tokens: list[tuple[int, int, str]], keys: list[str], i: int,
+              index: NameIndex) -> tuple[int, int, list[_Entry]] | None:
+    """The longest known form starting at token ``i``: (tokens used, end offset, entries)."""
+    most = min(index.max_tokens, len(tokens) - i)
+    for n in range(most, 0, -1):
+        if any(not _GAP.fullmatch(folded[tokens[j][1]:tokens[j + 1][0]]) for j in range(i, i + n - 1)):
+            continue
+        head = " ".join(keys[i:i + n - 1])
+        last_start, last_end, last = tokens[i + n - 1]
+        candidates = [(keys[i + n - 1], last_end, False)]
+        if last.lower().endswith("'s"):  # Jayden's
+            candidates.append((_token_key(last[:-2]), last_end - 2, False))
+        if last.endswith("s") and len(last) > 4:  # Jaydens (possessive without the apostrophe)
+            candidates.append((_token_key(last[:-1]), last_end - 1, True))
+        for last_key, end, bare_s in candidates:
+            key = f"{head} {last_key}" if head else last_key
+            entries = index.forms.get(key)
+            if not entries:
+                continue
+            capitalised = all(t[2][:1].isupper() for t in tokens[i:i + n])
+            fitting = [e for e in entries if capitalised or not e.case_sensitive]
+            if bare_s:  # dropped a bare "s": only for names that are no ordinary word
+                fitting = [e for e in fitting if not e.case_sensitive]
+            if fitting:
+                return n, end, fitting
+    return None
+
+
+# -- patterns -------------------------------------------------------------------------------------
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_URL = re.compile(
+    r"(?:\b(?:https?://|www\.)[^\s<>\"']+)"
+    r"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:sch\.uk|org\.uk|co\.uk|ac\.uk|gov\.uk|nhs\.uk|com|org|net|uk|io|"
+    r"edu|info|me)\b(?:/[^\s<>\"']*)?",
+    re.I,
+)
+_HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][ABD-HJLNP-UW-Z]{2}\b", re.I)
+_UK_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w])"
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}\.?,?(?:\s+(?:19|20)\d\d)?"
+    rf"|{_MONTH}\.?\s+{_DAY}(?:,?\s+(?:19|20)\d\d)?"
+    rf"|{_MONTH}\s+(?:of\s+)?(?:19|20)\d\d"
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    r"|(?:19|20)\d\d-\d\d-\d\d"
+    r"|(?:19|20)\d\d)"
+)
+_DOB = re.compile(
+    r"\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on|\s+in)?)"
+    rf"(?:\s*(?:[:\-=]|is|was|on)\s*|\s+)(?P<date>{_DATE})(?!\d)",
+    re.I,
+)
+PATTERN_LABELS = {"email": "[email]", "phone": "[phone]", "postcode": "[postcode]",
+                  "url": "[web address]", "handle": "[handle]", "dob": "[date of birth]"}
+
+
+def find_patterns(text: str) -> list[Finding]:
+    """E-mail addresses, phone numbers, postcodes, web addresses, handles and dates of birth."""
+    folded = fold(text)
+    found = [Finding(m.start(), m.end(), "email", "pattern") for m in _EMAIL.finditer(folded)]
+    for m in _URL.finditer(folded):
+        end = m.end()
+        while end > m.start() and folded[end - 1] in ".,;:!?)]}'\"":
+            end -= 1
+        found.append(Finding(m.start(), end, "url", "pattern"))
+    found += [Finding(m.start(), m.end(), "handle", "pattern") for m in _HANDLE.finditer(folded)]
+    found += [Finding(m.start(), m.end(), "postcode", "pattern") for m in _POSTCODE.finditer(folded)]
+    found += [Finding(m.start("date"), m.end("date"), "dob", "pattern") for m in _DOB.finditer(folded)]
+    found += _phones(folded)
+    return found
+
+
+def _phones(text: str) -> list[Finding]:
+    found = [Finding(m.start(), m.end(), "phone", "pattern") for m in _UK_PHONE.finditer(text)]
+    try:
+        import phonenumbers
+    except ModuleNotFoundError:  # pragma: no cover - it is a dependency
+        return found
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        raw = match.raw_string
+        digits = re.sub(r"\D", "", raw)
+        if raw.lstrip("( ").startswith(("0", "+")) and 10 <= len(digits) <= 15:
+            found.append(Finding(match.start, match.end, "phone", "phonenumbers"))
+    return found
+
+
+# -- named-entity recognition (optional) ------------------------------------------------------------
+NER_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+
+
+def load_ner(name: str | None = None) -> Any | None:
+    """A trained spaCy pipeline with an ``ner`` component, or None when none is installed."""
+    import spacy
+
+    for candidate in ([name] if name else NER_PIPELINES):
+        if candidate and spacy.util.is_package(candidate):
+            nlp = spacy.load(candidate, exclude=["lemmatizer", "textcat"])
+            if "ner" in nlp.pipe_names:
+                return nlp
+    return None
+
+
+def find_entities(text: str, nlp: Any) -> list[Finding]:
+    """People (PERSON) and schools (ORG with a school word) found by a spaCy pipeline."""
+    findings = []
+    for ent in nlp(text).ents:
+        span = ent.text.strip()
+        if len(span) < 2 or not any(c.isupper() for c in span):
+            continue
+        if ent.label_ == "PERSON":
+            kind = "person"
+        elif ent.label_ == "ORG" and any(_token_key(t) in ("school", "academy", "college")
+                                         for t in _TOKEN.findall(span)):
+            kind = "school"
+        else:
+            continue
+        group = "org" if kind in ORGANISATION_KINDS else "person"
+        findings.append(Finding(ent.start_char, ent.end_char, kind, "ner", f"{group}:{name_key(span)}"))
+    return findings
+
+
+# -- all together ----------------------------------------------------------------------------------
+_PRIORITY = {"pattern": 0, "phonenumbers": 0}
+
+
+def find_personal_data(text: str, index: NameIndex, nlp: Any | None = None) -> list[Finding]:
+    """All personal data in ``text``: sorted, non-overlapping, the longest span winning a clash."""
+    findings = find_patterns(text) + find_names(text, index)
+    if nlp is not None:
+        findings += find_entities(text, nlp)
+    return resolve_overlaps(findings)
+
+
+def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep the longest of overlapping findings (patterns before names, names before NER on a tie)."""
+    def rank(f: Finding) -> tuple[int, int, int]:
+        detector = 2 if f.detector == "ner" else _PRIORITY.get(f.detector, 1)
+        return (-(f.end - f.start), detector, f.start)
+
+    kept: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for finding in sorted(findings, key=rank):
+        if finding.end <= finding.start:
+            continue
+        if any(finding.start < e and s < finding.end for s, e in taken):
+            continue
+        kept.append(finding)
+        taken.append((finding.start, finding.end))
+    return sorted(kept, key=lambda f: f.start)

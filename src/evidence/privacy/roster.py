@@ -1,0 +1,258 @@
+"""Known names: the people and schools whose names must never leave the researcher's own files.
+
+They come from a roster csv (``name, kind, aliases``), from each transcript's speakers (always known),
+from corpus metadata (school, partnership) and from the pupil/school columns of quote tables and
+quantitative files. :class:`KnownNames` collects them; :mod:`evidence.privacy.detect` finds them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import Segment, Source
+
+PERSON_KINDS = ("pupil", "staff", "speaker", "parent", "person")
+ORGANISATION_KINDS = ("school", "partnership", "charity")
+ROSTER_KINDS = PERSON_KINDS + ORGANISATION_KINDS
+KIND_SYNONYMS = {
+    "student": "pupil", "child": "pupil", "young person": "pupil", "learner": "pupil",
+    "teacher": "staff", "tutor": "staff", "volunteer": "staff", "employee": "staff",
+    "carer": "parent", "guardian": "parent", "academy": "school", "trust": "school",
+    "organisation": "charity", "organization": "charity",
+}
+
+GENERIC_SPEAKERS = re.compile(
+    r"(?i)^(?:interviewer|facilitator|moderator|chair|host|researcher|speaker|participant|respondent|"
+    r"unknown|inaudible|crosstalk|all|several|everyone|audience|group|panel|pupil|student|teacher|"
+    r"q|a|question|answer|note|narrator)\b[\s\d.#]*$|^[A-Z]?\d+$|.*\d"
+)
+"""Speaker labels that are roles or numbers, not names (``Interviewer``, ``Speaker 2``, ``P07``)."""
+
+
+@dataclass
+class KnownName:
+    """One person or organisation: its name, kind, other names it goes by, and (for speakers) a role."""
+
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    role: str = ""
+    origin: str = "roster"
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind in ORGANISATION_KINDS
+
+    @property
+    def identity(self) -> str:
+        """The key the pseudonym is derived from: same person, same key, in every file."""
+        group = "org" if self.is_organisation else "person"
+        return f"{group}:{name_key(self.name)}"
+
+
+def name_key(name: str) -> str:
+    """Compare names loosely: accents, case, apostrophes, dots and runs of spaces/hyphens ignored."""
+    from .detect import fold
+
+    text = fold(name).replace("'", "").replace(".", " ").casefold()
+    return " ".join(re.split(r"[\s\-]+", text.strip()))
+
+
+def looks_like_name(value: str) -> bool:
+    """True for "Jayden Okafor" or "jayden"; false for ids such as "P017", "Q-3" or role labels."""
+    value = value.strip()
+    return bool(value) and any(c.isalpha() for c in value) and not GENERIC_SPEAKERS.match(value)
+
+
+@dataclass
+class KnownNames:
+    """All known names for one ingest. ``add`` merges a name given twice (aliases are united)."""
+
+    names: list[KnownName] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_identity: dict[str, KnownName] = {}
+        merged, self.names = self.names, []
+        for known in merged:
+            self.add(known.name, known.kind, known.aliases, role=known.role, origin=known.origin)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def add(self, name: str, kind: str, aliases: Iterable[str] = (), *, role: str = "",
+            origin: str = "roster") -> KnownName | None:
+        """Add (or merge into) a known name; blank names are ignored. Returns the record."""
+        name = re.sub(r"\s+", " ", str(name)).strip()
+        if not name or not any(c.isalpha() for c in name):
+            return None
+        kind = normalise_kind(kind)
+        record = KnownName(name, kind, [], role, origin)
+        existing = self._by_identity.get(record.identity)
+        if existing is None:
+            existing = record
+            self._by_identity[record.identity] = record
+            self.names.append(record)
+        elif role and not existing.role:
+            existing.role = role
+        for alias in aliases:
+            alias = re.sub(r"\s+", " ", str(alias)).strip()
+            if alias and alias not in existing.aliases and name_key(alias) != name_key(existing.name):
+                existing.aliases.append(alias)
+        return existing
+
+    def copy(self) -> KnownNames:
+        return KnownNames([KnownName(k.name, k.kind, list(k.aliases), k.role, k.origin) for k in self.names])
+
+    def find(self, name: str) -> KnownName | None:
+        """The record whose full name or alias is ``name`` (loosely compared), if exactly one."""
+        key = name_key(name)
+        direct = [k for k in self.names if name_key(k.name) == key]
+        if direct:
+            return direct[0]
+        by_alias = [k for k in self.names if any(name_key(a) == key for a in k.aliases)]
+        return by_alias[0] if len(by_alias) == 1 else None
+
+    def with_source(self, source: Source, segments: list[Segment]) -> KnownNames:
+        """A copy that also knows this source's speakers, school, partnership and quote-table names."""
+        known = self.copy()
+        if source.school:
+            known.add(source.school, "school", origin="metadata")
+        if source.partnership:
+            known.add(source.partnership, "partnership", origin="metadata")
+        for name, value in _metadata_speakers(source.metadata):
+            known._add_speaker(name, value)
+        for segment in segments:
+            if segment.kind == "quote":  # a quote table's pupil column: pupils, by name or by id
+                for value in (segment.case, segment.speaker):
+                    if value and looks_like_name(value):
+                        known.add(value, "pupil", origin="quotes")
+            elif segment.speaker:
+                known._add_speaker(segment.speaker, segment.role)
+            for column, value in segment.attributes.items():
+                kind = _column_kind(str(column))
+                if kind and isinstance(value, str):
+                    known.add(value, kind, origin="quotes")
+        return known
+
+    def _add_speaker(self, name: str, role: str) -> None:
+        if not looks_like_name(name):
+            return
+        role = role if isinstance(role, str) else str((role or {}).get("role", ""))
+        existing = self.find(name) or self._first_name_match(name)
+        if existing is not None:
+            if role and not existing.role:
+                existing.role = role
+            return
+        kind = "pupil" if role.strip().lower() in ("pupil", "student") else "speaker"
+        self.add(name, kind, role=role, origin="speaker")
+
+    def _first_name_match(self, name: str) -> KnownName | None:
+        """A speaker shown by first name only ("Sarah") who is one person of the roster."""
+        key = name_key(name)
+        if " " in key:
+            return None
+        people = [k for k in self.names if not k.is_organisation and name_key(k.name).split(" ")[0] == key]
+        return people[0] if len(people) == 1 else None
+
+
+def _metadata_speakers(metadata: dict[str, Any]) -> list[tuple[str, str]]:
+    speakers = metadata.get("speakers") if isinstance(metadata, dict) else None
+    if not isinstance(speakers, dict):
+        return []
+    out = []
+    for name, value in speakers.items():
+        role = value.get("role", "") if isinstance(value, dict) else str(value or "")
+        out.append((str(name), role))
+    return out
+
+
+def _column_kind(column: str) -> str:
+    column = column.strip().lower()
+    if column in ("school", "school_name", "schoolname", "school name", "establishment"):
+        return "school"
+    if column in ("pupil", "pupil_name", "student", "name", "pupil name", "student name", "child"):
+        return "pupil"
+    if column in ("teacher", "tutor", "staff", "mentor", "teacher_name"):
+        return "staff"
+    if column in ("partnership", "charity"):
+        return "partnership"
+    return ""
+
+
+def normalise_kind(kind: str) -> str:
+    text = re.sub(r"\s+", " ", str(kind or "")).strip().lower()
+    text = KIND_SYNONYMS.get(text, text)
+    return text if text in ROSTER_KINDS else "person"
+
+
+def load_roster(path: str | Path) -> KnownNames:
+    """Read a roster csv with columns ``name``, ``kind`` and optional ``aliases`` (``;``-separated).
+
+    ``kind`` is one of pupil, staff, school, speaker (also parent, partnership, charity, person).
+    An optional ``role`` column gives speakers' roles. Errors name the file and the row.
+    """
+    path = Path(path)
+    from ..safety import check_file_size
+
+    check_file_size(path, 50 * 2**20)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = path.read_bytes().decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(str(path), f"roster is not UTF-8 text ({exc.reason})",
+                             hint="save the roster as CSV UTF-8") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise InputError(str(path), "roster is empty", hint="give a csv with columns name, kind, aliases")
+    header = [h.strip().lower() for h in rows[0]]
+    for required in ("name", "kind"):
+        if required not in header:
+            raise InputError(str(path), f"roster has no '{required}' column (columns: {', '.join(header)})",
+                             line=1, hint="the first row must name the columns: name, kind, aliases")
+    col = {name: header.index(name) for name in header}
+    alias_col = col.get("aliases", col.get("alias"))
+    known = KnownNames()
+    for number, row in enumerate(rows[1:], start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        name, kind = row[col["name"]].strip(), row[col["kind"]].strip()
+        if not name:
+            raise InputError(str(path), "empty name", row=number, hint="give every row a name or delete it")
+        if normalise_kind(kind) == "person" and kind.strip().lower() != "person":
+            raise InputError(str(path), f"unknown kind {kind!r}", row=number,
+                             hint=f"use one of: {', '.join(ROSTER_KINDS)}")
+        aliases = [a for a in (row[alias_col].split(";") if alias_col is not None else []) if a.strip()]
+        role = row[col["role"]].strip() if "role" in col else ""
+        known.add(name, kind, aliases, role=role, origin="roster")
+    return known
+
+
+def known_from_table(frame: Any, column: str, kind: str, origin: str = "table") -> KnownNames:
+    """Known names from one column of a DataFrame (e.g. the school names of a results table)."""
+    known = KnownNames()
+    for value in frame[column].dropna().astype(str).unique():
+        if looks_like_name(value) or kind in ORGANISATION_KINDS:
+            known.add(value, kind, origin=origin)
+    return known
+
+
+def merge(*collections: KnownNames) -> KnownNames:
+    """One KnownNames holding every name of the given collections."""
+    merged = KnownNames()
+    for collection in collections:
+        for known in collection:
+            merged.add(known.name, known.kind, known.aliases, role=known.role, origin=known.origin)
+    return merged
