@@ -162,7 +162,7 @@ def test_sections_split_a_transcript_at_its_agenda_changes(embedder):
             truth.append(block)
     turns = pd.DataFrame({"id": [f"t{i}" for i in range(len(texts))], "text": texts,
                           "order": range(len(texts))})
-    for method in ("texttiling", "changepoint"):
+    for method in ("hybrid", "texttiling", "changepoint"):
         sections, assignments = find_sections(turns, embedder.embed(texts), method=method)
         assert adjusted_rand_score(truth, assignments["section"]) > 0.8, method
         assert sections["start_turn"].iloc[0] == 0 and sections["end_turn"].iloc[-1] == 23

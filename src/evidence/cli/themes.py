@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
     sections = subparsers.add_parser("sections", help="split a transcript into discussion sections")
     add_project_option(sections)
     sections.add_argument("--source", required=True, help="the transcript's source id")
-    sections.add_argument("--method", choices=["texttiling", "changepoint"], default="texttiling")
+    sections.add_argument("--method", choices=["hybrid", "texttiling", "changepoint"], default="hybrid",
+                          help="how to find boundaries (default: hybrid, measured best)")
     sections.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
     sections.add_argument("--json", action="store_true", help="print JSON")
     sections.set_defaults(func=run_sections)

@@ -97,7 +97,7 @@ def choose_n_themes(embeddings: np.ndarray, seed: int, max_themes: int = MAX_AUT
     reduced = _pca(embeddings, seed).fit_transform(embeddings)
     best_k, best_score = 2, -1.0
     for k in range(2, upper + 1):
-        labels = KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(reduced)
+        labels = KMeans(n_clusters=k, random_state=seed, n_init=4).fit_predict(reduced)
         if len(set(labels)) < 2:
             continue
         score = float(silhouette_score(reduced, labels, metric="cosine"))

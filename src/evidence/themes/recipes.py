@@ -49,7 +49,7 @@ def fit_project_themes(project: Any, *, unit: str = "segment", source: str | Non
     return run_id, model, units
 
 
-def find_project_sections(project: Any, source: str, *, method: str = "texttiling",
+def find_project_sections(project: Any, source: str, *, method: str = "hybrid",
                           embedder_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one transcript into discussion sections, label them with codes and themes, store them."""
     from evidence.themes.sections import find_sections, label_sections

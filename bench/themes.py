@@ -1,0 +1,170 @@
+"""Inductive themes and discussion sections, measured on the sample corpora. Prints figures.
+
+    .venv/bin/python bench/themes.py [--workdir /tmp/evidence-bench-themes] [--sizes 1000,10000]
+
+1. Fit time with cached embeddings for 1,000 and 10,000 units (target: 10,000 under 2 minutes),
+   against a plain KMeans on the same embeddings timed in the same run.
+2. Stability: same seed twice (identical assignments?), different seeds (adjusted Rand index).
+3. Known structure: the sample roundtables' agenda (corpora/truth/sections.csv). ARI of themes
+   fitted on all turns against the agenda item of each turn, and ARI of discussion sections per
+   transcript (TextTiling and change-point) against a baseline that cuts each transcript into the
+   same number of equal parts.
+
+Units beyond the sample corpus are made by joining two sample units (seeded), so every text is
+distinct. The first run embeds them (minutes); later runs read the embedding cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import random
+import statistics
+import time
+import warnings
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def sample_project(workdir: Path):
+    from evidence.project import Project
+
+    folder = workdir / "project"
+    project = Project.open(folder) if (folder / "evidence.yaml").exists() else Project.init(folder)
+    files = [Path(f) for f in sorted(glob.glob(str(REPO / "corpora/sample/transcripts/*")))
+             + [str(REPO / "corpora/sample/quotes/pupil_quotes.csv")] if not f.endswith(".yaml")]
+    report = project.ingest(files)
+    for failed in report.failed:
+        print(f"  (could not ingest {failed.path}: {failed.message})")
+    return project
+
+
+def synthetic_units(base: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
+    """n distinct units: the base units, then pairs of base units joined (seeded)."""
+    rng = random.Random(seed)
+    texts = base["text"].tolist()
+    out = list(texts[:n])
+    seen = set(out)
+    while len(out) < n:
+        a, b = rng.sample(range(len(texts)), 2)
+        text = f"{texts[a]} {texts[b]}"
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return pd.DataFrame({"id": [f"u{i:05d}" for i in range(n)], "text": out})
+
+
+def ari(a, b) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(a, b))
+
+
+def bench_fit_time(units: pd.DataFrame, embedder, sizes: list[int]) -> None:
+    from sklearn.cluster import KMeans
+
+    from evidence.themes.fit import ThemeModel
+
+    print("\n1. Fit time with cached embeddings")
+    for n in sizes:
+        part = synthetic_units(units, n)
+        start = time.perf_counter()
+        vectors = embedder.embed(part["text"].tolist(), progress=True)
+        embed_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        KMeans(n_clusters=10, random_state=0, n_init=10).fit(vectors)
+        baseline = time.perf_counter() - start
+        start = time.perf_counter()
+        model = ThemeModel("auto", seed=0).fit(part, vectors)
+        seconds = time.perf_counter() - start
+        print(f"  {n:>6} units: themes fit {seconds:6.1f} s ({len(model.themes_)} themes, "
+              f"{model.params_['components']['clustering']}); KMeans(10) alone {baseline:5.2f} s "
+              f"-> {seconds / baseline:5.1f}x; embedding (cache) {embed_seconds:5.1f} s"
+              + ("   [target < 120 s: " + ("OK" if seconds < 120 else "MISSED") + "]" if n >= 10000 else ""))
+
+
+def bench_stability(units: pd.DataFrame, embedder, n: int) -> None:
+    from evidence.themes.fit import ThemeModel
+
+    print(f"\n2. Stability on {n} units")
+    part = synthetic_units(units, n)
+    vectors = embedder.embed(part["text"].tolist())
+    for n_themes in (10, "auto"):
+        runs = {seed: ThemeModel(n_themes, seed=seed).fit(part, vectors).assignments_["theme"].to_numpy()
+                for seed in (0, 1, 2)}
+        again = ThemeModel(n_themes, seed=0).fit(part, vectors).assignments_["theme"].to_numpy()
+        pairs = [ari(runs[a], runs[b]) for a, b in combinations(runs, 2)]
+        print(f"  n_themes={n_themes!s:<5} same seed identical: {bool((again == runs[0]).all())}; "
+              f"different seeds ARI mean {statistics.mean(pairs):.3f} (min {min(pairs):.3f})")
+
+
+def agenda_turns(project) -> pd.DataFrame:
+    """Turns of the sample roundtables with their known agenda item (corpora/truth/sections.csv)."""
+    truth = pd.read_csv(REPO / "corpora/truth/sections.csv")
+    sources = project.sources()
+    turns = project.segments(kinds=["turn"])
+    frames = []
+    for source_id, path in zip(sources["id"], sources["path"]):
+        key = "transcripts/" + Path(path).name
+        known = truth[truth["source_file"] == key].sort_values("turn_index")
+        mine = turns[turns["source"] == source_id].sort_values("order").reset_index(drop=True)
+        if known.empty or len(known) != len(mine):
+            continue
+        frames.append(mine.assign(agenda=known["section"].to_numpy(), turn_index=range(len(mine))))
+    return pd.concat(frames, ignore_index=True)
+
+
+def bench_known_structure(project, embedder) -> None:
+    from evidence.themes.fit import ThemeModel
+    from evidence.themes.sections import find_sections
+
+    print("\n3. Against the sample roundtables' known agenda")
+    turns = agenda_turns(project)
+    vectors = embedder.embed(turns["text"].tolist())
+    k = turns["agenda"].nunique()
+    print(f"  {turns['source'].nunique()} transcripts, {len(turns)} turns, {k} agenda items")
+    for n_themes in (k, "auto"):
+        model = ThemeModel(n_themes, seed=0).fit(turns[["id", "text"]], vectors)
+        print(f"  themes (n_themes={n_themes}, {len(model.themes_)} found) vs agenda: "
+              f"ARI {ari(turns['agenda'], model.assignments_['theme']):.3f}")
+    scores: dict[str, list[float]] = {"hybrid": [], "texttiling": [], "changepoint": [], "equal parts": []}
+    for _, part in turns.groupby("source", sort=True):
+        part_vectors = vectors[part.index.to_numpy()]
+        for method in ("hybrid", "texttiling", "changepoint"):
+            _, assigned = find_sections(part, part_vectors, method=method)
+            scores[method].append(ari(part["agenda"], assigned["section"]))
+        n_sections = part["agenda"].ne(part["agenda"].shift()).sum()
+        equal = np.floor(np.arange(len(part)) * n_sections / len(part)).astype(int)
+        scores["equal parts"].append(ari(part["agenda"], equal))
+    base = statistics.mean(scores["equal parts"])
+    for method, values in scores.items():
+        mean = statistics.mean(values)
+        print(f"  sections {method:<12} ARI mean {mean:.3f} ({' '.join(f'{v:.2f}' for v in values)})"
+              f"  {mean / base:4.2f}x the equal-parts baseline")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/evidence-bench-themes"))
+    parser.add_argument("--sizes", default="1000,10000")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    from evidence.embeddings import project_embedder
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    project = sample_project(args.workdir)
+    embedder = project_embedder(project)
+    units = project.units()[["id", "text"]]
+    print(f"embedder {embedder.model_id}; sample corpus {len(units)} units")
+    bench_known_structure(project, embedder)
+    bench_stability(units, embedder, 1000)
+    bench_fit_time(units, embedder, [int(s) for s in args.sizes.split(",")])
+
+
+if __name__ == "__main__":
+    main()
