@@ -164,3 +164,35 @@ def test_cli_commands(source_project, tmp_path, capsys):
     assert main(["import-codebook", str(tmp_path / "cb.txt"), "--project", str(target), "--json"]) == 0
     assert main(["import-qdpx", str(tmp_path / "missing.qdpx"), "--project", str(target)]) == 1
     assert "missing.qdpx: file not found" in capsys.readouterr().err
+
+
+def test_coding_done_elsewhere_merges_back_into_the_same_project(source_project, tmp_path):
+    """Export, code more in another tool (simulated by adding a selection), import back: only the new
+    coding is added, on the same source; nothing is duplicated."""
+    import re
+
+    from evidence.refi.export_qdpx import export_qdpx
+    from evidence.refi.import_qdpx import import_qdpx
+
+    out = tmp_path / "to_nvivo.qdpx"
+    export_qdpx(source_project, out)
+    with zipfile.ZipFile(out) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    qde = members["project.qde"].decode("utf-8")
+    text = source_project.source_text(source_project.sources().iloc[0]["id"])
+    start = text.index("Attendance rose")
+    tutoring = re.search(r'<Code guid="([^"]+)" name="Tutoring"', qde).group(1)
+    ana = re.search(r'<User guid="([^"]+)" name="Ana"', qde).group(1)
+    extra = (f'<PlainTextSelection guid="12345678-1234-4234-8234-123456789abc" startPosition="{start}" '
+             f'endPosition="{start + 15}"><Coding guid="12345678-1234-4234-8234-123456789abd" creatingUser="{ana}">'
+             f'<CodeRef targetGUID="{tutoring}"/></Coding></PlainTextSelection>')
+    qde = qde.replace("</TextSource>", extra + "</TextSource>", 1)
+    back = tmp_path / "from_nvivo.qdpx"
+    with zipfile.ZipFile(back, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, qde.encode("utf-8") if name == "project.qde" else data)
+    before = _codings(source_project)
+    report = import_qdpx(source_project, back)
+    assert report.counts.get("sources merged") == 1 and len(source_project.sources()) == 1
+    assert len(source_project.codes()) == 3
+    assert _codings(source_project) - before == {("Tutoring", "Ana", start, start + 15, "Attendance rose")}

@@ -152,7 +152,7 @@ def test_docx_text_is_imported_and_pdf_without_text_is_reported(imported):
     assert any("Field notes" in n and "check them" in n for n in report.notes)
     skipped = {(s.what, s.name) for s in report.skipped}
     assert ("PDF area selections", "Scanned letter") in skipped
-    assert ("PDF pages", "Scanned letter") in skipped
+    assert ("PDF pages", "Scanned letter") in skipped and ("source", "Scanned letter") in skipped
     assert ("PictureSource", "Classroom photo") in skipped
     assert ("set", "Favourites") in skipped
     assert "not imported (" in report.summary()
@@ -180,10 +180,13 @@ def test_importing_the_same_file_twice_adds_no_duplicates(imported, tmp_path):
     from evidence.refi.import_qdpx import import_qdpx
 
     project, _ = imported
-    before = (len(project.codes()), len(project.codings()), len(project.sources()))
+    counts = lambda: (len(project.codes()), len(project.codings()), len(project.sources()),  # noqa: E731
+                      len(project.memos()), len(project.segments()))
+    before = counts()
     again = import_qdpx(project, tmp_path / "other tool.qdpx")
-    assert (len(project.codes()), len(project.codings()), len(project.sources())) == before
-    assert any(s.what == "source" and "already in the project" in s.reason for s in again.skipped)
+    assert counts() == before
+    assert again.counts["sources merged"] == 2 and again.counts["codings"] == 0
+    assert any("merged into it" in note for note in again.notes)
 
 
 def test_unsafe_and_broken_archives_are_refused(project, tmp_path):

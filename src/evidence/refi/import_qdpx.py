@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..model import CASE_KINDS, Case, Coding, Memo, Source, content_hash
+from ..model import CASE_KINDS, Case, Coding, Memo, Segment, Source, content_hash
 from ..project import Project
 from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
 from .guids import GuidBook
@@ -181,6 +181,15 @@ class _Importer:
                 "imported text is stored as written and was NOT pseudonymised (that would move the selections); "
                 "check it for names before publishing results")
 
+    def known(self, kind: str, guid: str) -> str | None:
+        """The project object a GUID stands for: one imported before, or one this project exported."""
+        table = {"source": "sources", "code": "codes", "case": "cases"}[kind]
+        ids = {r[0] for r in self.conn.execute(f"SELECT id FROM {table}")}
+        remembered = self.guids.local_id(kind, guid)
+        if remembered in ids:
+            return remembered
+        return next((i for i in ids if self.guids.guid(kind, i) == guid), None)
+
     # -- users and codes ------------------------------------------------------------------------
     def import_users(self) -> None:
         taken: set[str] = set()
@@ -220,7 +229,7 @@ class _Importer:
         code: RefiCode
         for code in self.refi.codes:
             parent = self.codes.get(code.parent, "")
-            known = self.guids.local_id("code", code.guid)
+            known = self.known("code", code.guid)
             if known not in existing:
                 known = by_name.get((parent, " ".join(code.name.lower().split())))
             colour = _colour(code.colour)
@@ -282,7 +291,7 @@ class _Importer:
                               if k.lower() in ("kind", "type", "case type") and str(v).lower() in CASE_KINDS), "")
                 kind = guess or "speaker"
                 defaulted += not guess
-            known = self.guids.local_id("case", case.guid)
+            known = self.known("case", case.guid)
             case_id = known if known in kinds else header.get("id") or slug(case.name, "-", "case")
             if case_id in kinds and kinds[case_id] != kind:
                 case_id = unique(case_id, taken)
@@ -305,35 +314,53 @@ class _Importer:
         text = self.texts.get(refi_source.guid)
         if text is None:
             return
-        known = self.guids.local_id("source", refi_source.guid)
-        if known is not None and self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (known,)).fetchone():
-            self.report.skip("source", refi_source.name, f"already in the project as {known!r} (imported before); "
-                             f"its {len(refi_source.selections)} selections were not imported again")
+        if not text.raw.strip():
+            self.report.skip("source", refi_source.name, f"its text ({text.how}) is empty; "
+                             f"its {len(refi_source.selections)} text selections are lost")
             return
         selections = [(s.start, s.end, s.name) for s in refi_source.selections]
         counting = detect_counting(text.raw, selections)
         header, rest = _header(refi_source.description, SOURCE_KEYS)
-        taken = set(self.store.source_ids())
-        source_id = unique(slug(refi_source.name, "-", "source"), taken)
-        metadata: dict[str, Any] = {"refi": {"guid": refi_source.guid, "name": refi_source.name,
-                                             "file": self.report.file, "text": text.how,
-                                             "counting": counting.offsets.label}}
-        values = self.named_values(refi_source.values, refi_source.name)
-        if values:
-            metadata["variables"] = values
-        source = Source(
-            id=source_id, kind="article", text=counting.offsets.text,
-            path=f"{self.report.file}#{refi_source.guid}", title=header.get("title") or refi_source.name,
-            reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
-            **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
-        )
-        segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
-        if header.get("kind") in ("transcript", "article", "quotes") and header["kind"] != source.kind:
-            self.report.notes.append(f"source {source_id!r} was exported as a {header['kind']}; "
-                                     f"re-read as a {source.kind}")
+        known = self.known("source", refi_source.guid)
+        merging = known is not None
+        seen: set[tuple[str, str, int, int]] = set()  # (code, coder, start, end) already coded
+        if merging:
+            source = self.store.source(known)
+            if source.text != counting.offsets.text:
+                self.report.skip("source", refi_source.name, f"already in the project as {known!r} but its text "
+                                 f"differs; its {len(refi_source.selections)} selections were not merged (ingest "
+                                 "the changed text as a new source first)")
+                return
+            source_id = source.id
+            segments, speakers = _stored_segments(self.store, source_id), []
+            for row in self.store.read_sql(
+                    'SELECT c.code_id, c.coder, coalesce(c.start, s.start) AS a, coalesce(c."end", s."end") AS b '
+                    "FROM codings c JOIN segments s ON s.id = c.segment_id WHERE s.source_id = ?",
+                    (source_id,)).itertuples(index=False):
+                seen.add((row.code_id, row.coder, int(row.a), int(row.b)))
+            self.report.notes.append(f"source {refi_source.name!r} is already in the project as {source_id!r} with "
+                                     "the same text: new codings were merged into it")
+        else:
+            taken = set(self.store.source_ids())
+            source_id = unique(slug(refi_source.name, "-", "source"), taken)
+            metadata: dict[str, Any] = {"refi": {"guid": refi_source.guid, "name": refi_source.name,
+                                                 "file": self.report.file, "text": text.how,
+                                                 "counting": counting.offsets.label}}
+            values = self.named_values(refi_source.values, refi_source.name)
+            if values:
+                metadata["variables"] = values
+            source = Source(
+                id=source_id, kind="article", text=counting.offsets.text,
+                path=f"{self.report.file}#{refi_source.guid}", title=header.get("title") or refi_source.name,
+                reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
+                **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
+            )
+            segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
+            if header.get("kind") in ("transcript", "article", "quotes") and header["kind"] != source.kind:
+                self.report.notes.append(f"source {source_id!r} was exported as a {header['kind']}; "
+                                         f"re-read as a {source.kind}")
         finder = SegmentFinder(source, segments)
         codings: list[tuple[Coding, str, str]] = []  # coding, its GUID, when the tool says it was made
-        seen: set[tuple[str, str, str, int, int]] = set()
         for selection in refi_source.selections:
             span = counting.offsets.span(selection.start, selection.end)
             label = selection.name or selection.guid
@@ -351,7 +378,7 @@ class _Importer:
                     self.report.skip("coding", coding.guid, f"refers to code {coding.code}, which is not in the codebook")
                     continue
                 coder = self.user(coding.user, selection.user, refi_source.user)
-                key = (segment.id, self.codes[coding.code], coder, *span)
+                key = (self.codes[coding.code], coder, *span)
                 if key in seen:
                     self.report.add("duplicate codings merged")
                     continue
@@ -376,18 +403,22 @@ class _Importer:
                                    coder=self.user(coding.user, refi_source.user), origin="import",
                                    start=start, end=end, explanation=self.explanation + ", whole source"),
                             coding.guid, coding.created))
-        self.store.write_source(self.conn, source, segments + finder.made, speakers)
+        if merging:
+            _insert_segments(self.conn, finder.made)
+        else:
+            self.store.write_source(self.conn, source, segments + finder.made, speakers)
         ids = self.store.insert_codings(self.conn, [c for c, _, _ in codings])
         for coding_id, (_, guid, created) in zip(ids, codings):
             self.guids.remember("coding", str(coding_id), guid, {"created": created} if created else {})
         self.guids.remember("source", source_id, refi_source.guid, {"name": refi_source.name})
         for note in refi_source.notes:
             self.note_memo(note, source=source_id)
-        if rest:
+        if rest and not (merging and self.conn.execute(
+                "SELECT 1 FROM memos WHERE source_id = ? AND text = ?", (source_id, rest)).fetchone()):
             self.memos.append((Memo(rest, self.user(refi_source.user), source=source_id), ""))
         self.report.sources[refi_source.guid] = source_id
-        self.report.add("sources")
-        self.report.add("segments", len(segments) + len(finder.made))
+        self.report.add("sources merged" if merging else "sources")
+        self.report.add("segments", len(finder.made) + (0 if merging else len(segments)))
         self.report.add("selections", len(refi_source.selections))
         self.report.add("codings", len(codings))
         self.report.notes.append(f"source {source_id!r} ({source.kind}, {len(source.text)} characters, text from "
@@ -415,14 +446,38 @@ class _Importer:
                 self.note_memo(note.guid)
         if self.refi.description.strip():
             self.memos.append((Memo(self.refi.description.strip(), ""), ""))
+        existing = {tuple(r) for r in self.conn.execute(
+            "SELECT text, author, segment_id, code_id, source_id FROM memos").fetchall()}
         for memo, guid in self.memos:
             if not memo.text.strip():
                 self.report.skip("note", guid or "(description)", "empty text")
                 continue
+            key = (memo.text, memo.author, memo.segment, memo.code, memo.source)
+            if key in existing:
+                self.report.add("memos already there")
+                continue
+            existing.add(key)
             memo_id = self.store.insert_memo(self.conn, memo)
             if guid:
                 self.guids.remember("note", str(memo_id), guid)
-        self.report.add("memos", sum(1 for m, _ in self.memos if m.text.strip()))
+        self.report.add("memos", sum(1 for m, _ in self.memos if m.text.strip()) - self.report.counts.get(
+            "memos already there", 0))
+
+
+def _stored_segments(store: Any, source_id: str) -> list[Segment]:
+    frame = store.segments_frame(source=source_id)
+    return [Segment(id=r.id, source=r.source, kind=r.kind, start=int(r.start), end=int(r.end), text=r.text,
+                    order=int(r.order), speaker=r.speaker, role=r.role, case=r.case, wave=r.wave, parent=r.parent,
+                    timestamp=r.timestamp, attributes=r.attributes) for r in frame.itertuples(index=False)]
+
+
+def _insert_segments(conn: Any, segments: list[Segment]) -> None:
+    """Add segments to a source already in the store (as :meth:`Store.write_source` writes them)."""
+    conn.executemany(
+        'INSERT INTO segments (id, source_id, kind, start, "end", text, ord, speaker, role, case_id, wave, parent,'
+        " timestamp, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(s.id, s.source, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role, s.case, s.wave, s.parent,
+          s.timestamp, json.dumps(s.attributes, ensure_ascii=False, sort_keys=True, default=str)) for s in segments])
 
 
 def _colour(value: str) -> str:

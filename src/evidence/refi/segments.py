@@ -69,7 +69,8 @@ class SegmentFinder:
         self.segments = segments
         self.units = sorted((s for s in segments if s.kind in UNIT_KINDS), key=lambda s: (s.start, -s.end))
         self._starts = [u.start for u in self.units]
-        self._exact: dict[tuple[int, int], Segment] = {}
+        self._exact: dict[tuple[int, int], Segment] = {(s.start, s.end): s for s in segments if s.kind == "sentence"}
+        self._taken = {s.id for s in segments}
         self.made: list[Segment] = []
         self._order = sum(1 for s in segments if s.kind == "sentence")
 
@@ -86,8 +87,12 @@ class SegmentFinder:
             return unit
         if (start, end) in self._exact:
             return self._exact[(start, end)]
+        number = len(self.made) + 1
+        while f"{self.source.id}:x{number:04d}" in self._taken:
+            number += 1
+        self._taken.add(f"{self.source.id}:x{number:04d}")
         segment = Segment(
-            id=f"{self.source.id}:x{len(self.made) + 1:04d}", source=self.source.id, kind="sentence",
+            id=f"{self.source.id}:x{number:04d}", source=self.source.id, kind="sentence",
             start=start, end=end, text=self.source.text[start:end], order=self._order + len(self.made),
             parent=unit.id if unit is not None else "", speaker=unit.speaker if unit is not None else "",
             role=unit.role if unit is not None else "", attributes={"refi_selection": guid},
