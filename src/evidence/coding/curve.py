@@ -79,7 +79,9 @@ def project_learning_curve(project: Any, coder: str, fractions: Sequence[float],
                            sampling: str = "random", embedder: Any = None, features: str = "embeddings+tfidf",
                            min_positives: int = 8) -> list[dict[str, Any]]:
     """The learning curve of the classifier against one coder's accepted codings in a project."""
+    from evidence.codebook.changes import project_codebook
     from evidence.coding.labels import coded_segments
+    from evidence.coding.priors import CodebookPriors
 
     segments, labels = coded_segments(project, coder)
     vectors = None
@@ -89,7 +91,8 @@ def project_learning_curve(project: Any, coder: str, fractions: Sequence[float],
 
             embedder = project_embedder(project)
         vectors = embedder.embed(segments["text"].tolist())
+    priors = CodebookPriors(project_codebook(project), embedder if "embeddings" in features else None).fit()
     return learning_curve(
         segments["text"].tolist(), labels, fractions, seed=seed, sampling=sampling, vectors=vectors,
-        make_coder=lambda: ClassifierCoder(embedder, features=features, random_state=seed),
+        make_coder=lambda: ClassifierCoder(embedder, features=features, priors=priors, random_state=seed),
         min_positives=min_positives)
