@@ -24,7 +24,7 @@ SCHOOL_WORDS = frozenset(
     "technical technology the and nursery upper lower middle multi mat girls boys international "
     "voluntary aided controlled foundation first prep preparatory".split()
 )
-PATTERN_KINDS = ("email", "phone", "postcode", "url", "handle", "dob")
+PATTERN_KINDS = ("email", "phone", "postcode", "address", "url", "handle", "dob")
 COMMON_WORD_LOGPROB = -12.5
 """A name token whose lower-case form is more frequent than this (spaCy's English lexeme log
 probabilities) is also an ordinary word ("Will", "Grace", "Summer"): it is matched only capitalised."""
@@ -126,7 +126,8 @@ class NameIndex:
         if len(tokens) == 1 and len(tokens[0]) < 2:
             return
         key = " ".join(_token_key(t) for t in tokens)
-        sensitive = all(is_common_word(t) for t in significant)
+        titled = len(tokens) > 1 and tokens[0].casefold() in TITLES  # "mr h" is a name in any case
+        sensitive = not titled and all(is_common_word(t) for t in significant)
         entries = self.forms.setdefault(key, [])
         for i, entry in enumerate(entries):
             if entry.identity == identity:
@@ -206,7 +207,7 @@ def find_names(text: str, index: NameIndex) -> list[Finding]:
     raw: list[tuple[int, int, list[_Entry]]] = []
     i = 0
     while i < len(tokens):
-        hit = _match_at(folded, tokens, keys, i, index)
+        hit = _match_at(folded, tokens, keys, i, index, _name_context(keys, i))
         if hit is None:
             i += 1
             continue
@@ -234,8 +235,18 @@ def find_names(text: str, index: NameIndex) -> list[Finding]:
     return findings
 
 
+_NAME_BEFORE = (("me", "and"), ("my", "friend"), ("my", "mate"), ("my", "bestie"), ("my", "brother"),
+                ("my", "sister"), ("my", "cousin"))
+_NAME_AFTER = (("and", "me"), ("and", "i"))
+
+
+def _name_context(keys: list[str], i: int) -> bool:
+    """Words around token ``i`` that make a lower-case ordinary word a name ("me and grace")."""
+    return tuple(keys[max(i - 2, 0):i]) in _NAME_BEFORE or tuple(keys[i + 1:i + 3]) in _NAME_AFTER
+
+
 def _match_at(folded: str, tokens: list[tuple[int, int, str]], keys: list[str], i: int,
-              index: NameIndex) -> tuple[int, int, list[_Entry]] | None:
+              index: NameIndex, name_context: bool = False) -> tuple[int, int, list[_Entry]] | None:
     """The longest known form starting at token ``i``: (tokens used, end offset, entries)."""
     most = min(index.max_tokens, len(tokens) - i)
     for n in range(most, 0, -1):
@@ -253,7 +264,7 @@ def _match_at(folded: str, tokens: list[tuple[int, int, str]], keys: list[str], 
             entries = index.forms.get(key)
             if not entries:
                 continue
-            capitalised = all(t[2][:1].isupper() for t in tokens[i:i + n])
+            capitalised = name_context or all(t[2][:1].isupper() for t in tokens[i:i + n])
             fitting = [e for e in entries if capitalised or not e.case_sensitive]
             if bare_s:  # dropped a bare "s": only for names that are no ordinary word
                 fitting = [e for e in fitting if not e.case_sensitive]
@@ -275,6 +286,11 @@ _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][ABD-HJLNP-UW-
 _UK_PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w])"
 )
+_ADDRESS = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}"
+    r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Crescent|Cres|Grove|Place|Pl|Gardens|"
+    r"Court|Ct|Terrace|Walk|Mews|Row|Hill|Rise|View|Square|Park|Green)\b\.?"
+)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
@@ -291,7 +307,7 @@ _DOB = re.compile(
     rf"(?:\s*(?:[:\-=]|is|was|on)\s*|\s+)(?P<date>{_DATE})(?!\d)",
     re.I,
 )
-PATTERN_LABELS = {"email": "[email]", "phone": "[phone]", "postcode": "[postcode]",
+PATTERN_LABELS = {"email": "[email]", "phone": "[phone]", "postcode": "[postcode]", "address": "[address]",
                   "url": "[web address]", "handle": "[handle]", "dob": "[date of birth]"}
 
 
@@ -306,6 +322,7 @@ def find_patterns(text: str) -> list[Finding]:
         found.append(Finding(m.start(), end, "url", "pattern"))
     found += [Finding(m.start(), m.end(), "handle", "pattern") for m in _HANDLE.finditer(folded)]
     found += [Finding(m.start(), m.end(), "postcode", "pattern") for m in _POSTCODE.finditer(folded)]
+    found += [Finding(m.start(), m.end(), "address", "pattern") for m in _ADDRESS.finditer(folded)]
     found += [Finding(m.start("date"), m.end("date"), "dob", "pattern") for m in _DOB.finditer(folded)]
     found += _phones(folded)
     return found
