@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
 from ..model import CASE_KINDS, Case, Coding, Memo, Segment, Source, content_hash
 from ..project import Project
 from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
