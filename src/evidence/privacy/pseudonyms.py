@@ -47,6 +47,7 @@ class PseudonymKey:
 
     secret: bytes
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    known: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
     created: str = ""
     changed: bool = False
@@ -75,6 +76,33 @@ class PseudonymKey:
         self.changed = True
         return candidate
 
+    def remember(self, names: Any) -> None:
+        """Keep a roster's names in the key file, so later ingests without ``--roster`` still know them."""
+        have = {(k["name"], k["kind"]) for k in self.known}
+        for known in names:
+            record = {"name": known.name, "kind": known.kind, "aliases": list(known.aliases), "role": known.role}
+            if (known.name, known.kind) in have:
+                old = next(k for k in self.known if (k["name"], k["kind"]) == (known.name, known.kind))
+                if set(record["aliases"]) - set(old["aliases"]):
+                    old["aliases"] = sorted(set(old["aliases"]) | set(record["aliases"]))
+                    self.changed = True
+                continue
+            self.known.append(record)
+            have.add((known.name, known.kind))
+            self.changed = True
+
+    def known_names(self) -> Any:
+        """Every name this key has seen: remembered roster entries and every pseudonymised original."""
+        from .roster import KnownNames
+
+        names = KnownNames()
+        for k in self.known:
+            names.add(k["name"], k["kind"], k.get("aliases", []), role=k.get("role", ""), origin="roster")
+        for entry in self.entries.values():
+            aliases = [a for a in entry.get("aliases", "").split("; ") if a]
+            names.add(entry["original"], entry["kind"], aliases, role=entry.get("role", ""), origin="key")
+        return names
+
     def pseudonym_of_identity(self, identity: str) -> str | None:
         return self._by_identity.get(identity)
 
@@ -95,6 +123,7 @@ class PseudonymKey:
             "created": self.created or _now(),
             "key": self.secret.hex(),
             "pseudonyms": dict(sorted(self.entries.items())),
+            "known": self.known,
         }
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -193,12 +222,14 @@ def load_key(private_dir: str | Path) -> PseudonymKey:
         payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         secret = bytes.fromhex(payload["key"])
         entries = {str(k): dict(v) for k, v in payload.get("pseudonyms", {}).items()}
+        known = [dict(k) for k in payload.get("known", [])]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProjectError(f"{path}: not a valid pseudonym key file ({exc}); restore it from your "
                            "backup") from None
     if len(secret) < 16:
         raise ProjectError(f"{path}: the key is too short; restore the key file from your backup")
-    return PseudonymKey(secret=secret, entries=entries, path=path, created=str(payload.get("created", "")))
+    return PseudonymKey(secret=secret, entries=entries, known=known, path=path,
+                        created=str(payload.get("created", "")))
 
 
 def load_or_create_key(private_dir: str | Path) -> PseudonymKey:

@@ -1,0 +1,55 @@
+"""The ingest step: ``Project.ingest`` calls ``protector(project, roster)(reading)`` on each file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .detect import load_ner
+from .pseudonyms import load_or_create_key
+from .replace import pseudonymise_reading
+from .roster import load_roster
+
+
+def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any], Any]:
+    """A function that pseudonymises one ingest ``Reading`` of ``project``.
+
+    Known names are the roster's (remembered in the key file, so a later ingest without ``--roster``
+    still knows them), every name the key has pseudonymised before, and each file's own speakers,
+    school, partnership and quote-table pupils. Counts of what was replaced (never originals) go into
+    ``source.metadata["privacy"]`` for ``evidence privacy-report``.
+    """
+    key = load_or_create_key(project.private_dir)
+    if roster:
+        key.remember(load_roster(roster))
+        key.save()
+    nlp = _ner(project)
+
+    def protect(reading: Any) -> Any:
+        known = key.known_names()
+        new, replacements = pseudonymise_reading(reading, known, key, nlp=nlp)
+        counts = Counter(r.kind for r in replacements)
+        new.source.metadata = {**new.source.metadata, "privacy": {
+            "replaced": dict(sorted(counts.items())), "detectors": dict(sorted(Counter(
+                r.detector for r in replacements).items())), "ner": nlp is not None,
+        }}
+        if counts:
+            new.notes.append("pseudonymised " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+        return new
+
+    return protect
+
+
+def _ner(project: Any) -> Any | None:
+    """A trained spaCy pipeline named in the config (``ner_pipeline`` or ``spacy_pipeline``), else any installed."""
+    config = getattr(project, "config", {}) or {}
+    name = config.get("ner_pipeline") or config.get("spacy_pipeline") or ""
+    if config.get("ner_pipeline") is False:
+        return None
+    if name and not str(name).startswith("blank:"):
+        found = load_ner(str(name))
+        if found is not None:
+            return found
+    return load_ner()
