@@ -207,3 +207,17 @@ def test_reject_binary():
         archive.writestr("x", b"y")
     with pytest.raises(InputError, match="zip container"):
         reject_binary(buffer.getvalue(), "renamed.txt")
+
+
+def test_check_zip_refuses_office_parts_with_a_dtd(tmp_path):
+    from evidence.safety import check_zip
+
+    ok = make_zip(tmp_path / "ok.docx", {"word/document.xml": b"<?xml version='1.0'?><w:document/>"})
+    assert [m.filename for m in check_zip(ok)] == ["word/document.xml"]
+
+    bomb = make_zip(tmp_path / "laughs.docx", {"word/document.xml": BILLION_LAUGHS})
+    with pytest.raises(InputError, match="DTD or entities"):
+        check_zip(bomb)
+    xxe = make_zip(tmp_path / "xxe.xlsx", {"xl/workbook.xml": external_entity(tmp_path / "s")})
+    with pytest.raises(InputError, match="xxe.xlsx"):
+        check_zip(xxe)

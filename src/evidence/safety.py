@@ -274,3 +274,30 @@ def _human(n: int) -> str:
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return f"{n} bytes"  # pragma: no cover
+
+
+XML_MEMBER_SUFFIXES = (".xml", ".rels", ".qde", ".qdc", ".vml")
+
+
+def check_zip(
+    zip_path: str | Path,
+    max_entries: int = MAX_ZIP_ENTRIES,
+    max_total_bytes: int = MAX_ZIP_TOTAL_BYTES,
+) -> list[zipfile.ZipInfo]:
+    """:func:`safe_zip_members` for an Office/REFI container, plus: no XML part may declare a DTD.
+
+    docx, xlsx and qdpx parts never need a ``<!DOCTYPE``; one that has it is an entity attack (billion
+    laughs, external entities) aimed at whatever parser reads the part next, so it is refused here.
+    """
+    members = safe_zip_members(zip_path, max_entries, max_total_bytes)
+    with _open_zip(zip_path) as archive:
+        for info in members:
+            if info.is_dir() or not info.filename.lower().endswith(XML_MEMBER_SUFFIXES):
+                continue
+            with archive.open(info) as stream:
+                prolog = stream.read(_READ_CHUNK)
+            if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+                raise InputError(str(zip_path), f"XML part {info.filename!r} declares a DTD or entities, "
+                                 "which documents never need (an entity attack?)",
+                                 hint="this file is unsafe; do not open it")
+    return members
