@@ -139,12 +139,11 @@ def test_empty_input_gives_empty_matrix():
 
 
 def test_project_cache_dir_is_under_cache_embeddings(tmp_path):
-    class FakeProject:  # only the two attributes project_embedder reads
-        cache_dir = tmp_path / "cache"
-        config = {"embedder": "tfidf", "seed": 5}
+    from evidence.project import Project
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        embedder = embeddings.project_embedder(FakeProject())
-    assert embedder.seed == 5
-    assert embedder.cache.path == Path(tmp_path / "cache" / "embeddings" / "embeddings.sqlite")
+    with Project.init(tmp_path / "project", embedder="tfidf", seed=5) as project:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            embedder = embeddings.project_embedder(project)
+        assert embedder.seed == 5 and isinstance(embedder, TfidfEmbedder)
+        assert embedder.cache.path == project.path / "cache" / "embeddings" / "embeddings.sqlite"

@@ -91,7 +91,8 @@ def choose_n_themes(embeddings: np.ndarray, seed: int, max_themes: int = MAX_AUT
     from sklearn.metrics import silhouette_score
 
     n = embeddings.shape[0]
-    upper = min(max_themes, n // MIN_UNITS_PER_THEME, n - 1)
+    # silhouette tends to grow with k on sentence embeddings; the sqrt(n/2) rule of thumb bounds it
+    upper = min(max_themes, round((n / 2) ** 0.5), n // MIN_UNITS_PER_THEME, n - 1)
     if upper < 2:
         return 1
     reduced = _pca(embeddings, seed).fit_transform(embeddings)
