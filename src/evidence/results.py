@@ -23,6 +23,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -361,12 +362,40 @@ def pseudonym_key_hash(project_dir: Path) -> str:
     return content_hash(str(secret)) if secret else ""
 
 
-def read_bundle(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table of a bundle (or of a run's ``tables`` copy), by name."""
+def read_bundle(folder: str | Path, *, attempts: int = 20) -> dict[str, pd.DataFrame]:
+    """Every table of a bundle (or of a run's ``tables`` copy), by name, all from the same bundle.
+
+    The folder is opened once and every table read through that handle, so a publish that swaps a new
+    bundle in half-way through cannot mix tables of two bundles; if the old one is removed under the
+    reader, it starts again on the new one.
+    """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ProjectError(f"{folder}: no results bundle here; run `evidence run` first")
-    return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    for attempt in range(attempts):
+        try:
+            return _read_tables_once(folder)
+        except FileNotFoundError:
+            if not folder.is_dir():
+                raise ProjectError(f"{folder}: no results bundle here; run `evidence run` first") from None
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    return {}
+
+
+def _read_tables_once(folder: Path) -> dict[str, pd.DataFrame]:
+    if not hasattr(os, "O_DIRECTORY") or os.open not in os.supports_dir_fd:
+        return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        names = sorted(n for n in os.listdir(handle) if n.endswith(".parquet") and not n.startswith("."))
+        tables = {}
+        for name in names:
+            fd = os.open(name, os.O_RDONLY, dir_fd=handle)
+            with open(fd, "rb") as stream:
+                tables[name[: -len(".parquet")]] = pd.read_parquet(stream)
+        return tables
+    finally:
+        os.close(handle)
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
