@@ -141,14 +141,9 @@ def _autocode(args: argparse.Namespace) -> int:
     from evidence.coding.autocode import autocode
 
     with _project(args) as project:
-        embedder = None
-        if args.method != "rules" and args.embedder:
-            from evidence.embeddings import project_embedder
-
-            embedder = project_embedder(project, args.embedder)
         kinds = args.kinds.split(",") if args.kinds else None
         report = autocode(project, args.method, coder=args.coder, train_coder=args.train_coder,
-                          embedder=embedder, kinds=kinds, seed=args.seed)
+                          embedder=args.embedder, kinds=kinds, seed=args.seed)
     print(report.summary())
     return 0
 

@@ -48,10 +48,10 @@ def build_coder(project: Any, method: str, *, train_coder: str | None = None, em
         from evidence.coding.rules import RuleCoder
 
         return RuleCoder(codebook, coder=coder or "rules").fit(), None
-    if embedder is None:
+    if embedder is None or isinstance(embedder, str):  # a name ("minilm", "path:DIR", "tfidf") or the project's
         from evidence.embeddings import project_embedder
 
-        embedder = project_embedder(project)
+        embedder = project_embedder(project, embedder)
     if method == "similarity":
         from evidence.coding.similarity import SimilarityCoder
 

@@ -1,0 +1,135 @@
+"""Similarity and classifier coders, uncertainty sampling and the learning curve."""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evidence.codebook import load_codebook
+from evidence.coding.active import suggest_next, uncertainty_sample
+from evidence.coding.classifier import ClassifierCoder
+from evidence.coding.curve import learning_curve
+from evidence.coding.labels import label_matrix
+from evidence.coding.priors import CodebookPriors
+from evidence.coding.similarity import SimilarityCoder
+from evidence.coding.thresholds import best_threshold, kappa_binary
+from evidence.errors import NotEnoughDataError
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "corpora" / "codebook.yaml"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("corpora_generate_for_tests", ROOT / "corpora" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def labelled() -> tuple[list[str], pd.DataFrame]:
+    generate = _generator()
+    quotes = generate.synthetic_quotes(500, 11)
+    codings = pd.DataFrame(generate.synthetic_codings(500, 11)).rename(columns={"id": "segment"})
+    coded = [q for q in quotes if q["id"] in set(codings["segment"])]
+    labels = label_matrix(codings, [q["id"] for q in coded]).reset_index(drop=True)
+    return [q["text"] for q in coded], labels
+
+
+@pytest.fixture(scope="module")
+def priors() -> CodebookPriors:
+    return CodebookPriors(load_codebook(STARTER)).fit()  # rules only: fast, no model download
+
+
+def test_kappa_and_threshold_helpers_match_sklearn() -> None:
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(0)
+    truth, guess = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
+    assert kappa_binary(truth, guess) == pytest.approx(cohen_kappa_score(truth, guess))
+    scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.9])
+    truth = np.array([0, 0, 0, 1, 1, 1])
+    assert best_threshold(truth, scores) == 0.5  # perfect, and ties go to the default
+    assert best_threshold(truth, scores, default=0.1) == pytest.approx(0.45)
+    assert best_threshold(truth, scores, default=0.1, shrink=0.5) == pytest.approx(0.275)
+
+
+def test_classifier_learns_calibrated_codes_from_few_examples(labelled, priors) -> None:
+    texts, labels = labelled
+    train, test = slice(0, 150), slice(150, None)
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=3).fit(texts[train], labels.iloc[train])
+    probabilities = coder.predict_proba(texts[test])
+    assert ((probabilities >= 0) & (probabilities <= 1)).all().all()
+    predicted = coder.predict(texts[test])
+    common = [c for c in labels.columns if labels[c].sum() >= 30]
+    kappas = [kappa_binary(labels[c].to_numpy()[test], predicted[c].to_numpy()) for c in common]
+    assert np.mean(kappas) > 0.4, dict(zip(common, np.round(kappas, 2)))
+    again = ClassifierCoder(features="tfidf", priors=priors, random_state=3).fit(texts[train], labels.iloc[train])
+    pd.testing.assert_frame_equal(again.predict_proba(texts[test]), probabilities)
+
+
+def test_classifier_codings_explain_themselves(labelled, priors) -> None:
+    texts, labels = labelled
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0, coder="auto").fit(texts[:120], labels.iloc[:120])
+    segments = pd.DataFrame({"id": [f"s{i}" for i in range(40)], "text": texts[200:240]})
+    codings = coder.codings(segments)
+    assert codings and {c.origin for c in codings} == {"classifier"} and {c.status for c in codings} == {"suggested"}
+    modelled = [c for c in codings if c.code in coder.models_]
+    assert modelled and all("probability" in c.explanation and "most like coded segment" in c.explanation for c in modelled)
+    assert all(c.model_id.startswith("classifier:") and c.confidence is not None for c in codings)
+    fallback = [c for c in codings if c.code in coder.fallback_]
+    assert all("keyword rule" in c.explanation for c in fallback)
+
+
+def test_classifier_refuses_when_nothing_can_be_learned(priors) -> None:
+    labels = pd.DataFrame({"a": [1, 0, 0, 0, 0], "b": [0, 0, 0, 0, 0]})
+    with pytest.raises(NotEnoughDataError, match="no code has 3 or more positive segments"):
+        ClassifierCoder(features="tfidf").fit(["x one", "y two", "z three", "w four", "v five"], labels)
+
+
+def test_suggest_next_ranks_segments_by_uncertainty(labelled, priors) -> None:
+    texts, labels = labelled
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0).fit(texts[:100], labels.iloc[:100])
+    pool = pd.DataFrame({"id": [f"p{i}" for i in range(100)], "text": texts[100:200]})
+    ranked = suggest_next(coder, pool, n=5)
+    assert len(ranked) == 5 and ranked["uncertainty"].is_monotonic_decreasing
+    everything = coder.uncertainty(pool["text"].tolist())
+    assert ranked["uncertainty"].iloc[0] == pytest.approx(everything.max())
+    chosen = uncertainty_sample(lambda: ClassifierCoder(features="tfidf", priors=priors, random_state=0),
+                                texts[:200], labels.iloc[:200], 60, seed=1)
+    assert len(chosen) == len(set(chosen)) == 60
+
+
+def test_learning_curve_improves_with_more_coding(labelled, priors) -> None:
+    texts, labels = labelled
+    results = learning_curve(texts, labels, [0.1, 0.3], seed=5,
+                             make_coder=lambda: ClassifierCoder(features="tfidf", priors=priors, random_state=5))
+    assert [r["fraction"] for r in results] == [0.1, 0.3]
+    assert results[0]["n_train"] == round(0.1 * len(texts))
+    assert results[1]["kappa_mean"] > results[0]["kappa_mean"] > 0.2
+    codes = {p["code"] for p in results[0]["per_code"]}
+    assert codes == {c for c in labels.columns if labels[c].sum() >= 8}
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        learning_curve(texts, labels, [1.5])
+
+
+def test_similarity_coder_names_the_nearest_anchor() -> None:
+    from evidence.embeddings import get_embedder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        embedder = get_embedder("tfidf", seed=0)
+    coder = SimilarityCoder(load_codebook(STARTER), embedder, thresholds={"outcomes.aspiration": 0.2}).fit()
+    segments = pd.DataFrame({"id": ["a"], "text": ["I want to be an engineer after seeing the lab at the university."]})
+    scores, reasons = coder.scores(segments["text"].tolist())
+    assert scores.loc[0].idxmax() == "outcomes.aspiration"
+    assert reasons.loc[0, "outcomes.aspiration"].startswith('closest to example "I want to be an engineer')
+    found = coder.suggest(segments)
+    assert "outcomes.aspiration" in set(found["code"])
+    [coding] = [c for c in coder.codings(segments) if c.code == "outcomes.aspiration"]
+    assert coding.origin == "similarity" and coding.model_id == f"similarity:{embedder.model_id}"
