@@ -107,7 +107,7 @@ def test_a_reader_never_sees_half_a_bundle(tmp_path: Path) -> None:
 
     thread = threading.Thread(target=reader)
     thread.start()
-    for n in range(1, 30):
+    for n in range(1, 16):
         results.write_bundle(bundle(n), folder)
     done.set()
     thread.join()

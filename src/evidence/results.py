@@ -271,7 +271,7 @@ def bundle_manifest(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
 
 def write_bundle(tables: dict[str, pd.DataFrame], folder: str | Path,
                  manifest: dict[str, Any] | None = None) -> Path:
-    """Write tables (and ``manifest.json``) into ``folder`` atomically: temp folder, then rename.
+    """Write tables and ``manifest.json`` (which lists them) into ``folder`` atomically: temp folder, rename.
 
     The temporary folder sits in the same parent, so the final rename never crosses a file system.
     An existing bundle is swapped out and removed only after the new one is in place.
@@ -282,9 +282,10 @@ def write_bundle(tables: dict[str, pd.DataFrame], folder: str | Path,
     try:
         for name, frame in tables.items():
             _write_parquet(frame, temp / f"{name}.parquet")
-        if manifest is not None:
-            (temp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
-                                              + "\n", encoding="utf-8")
+        manifest = dict(manifest or {})
+        manifest.setdefault("tables", bundle_manifest(tables))  # readers read exactly the tables listed here
+        (temp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
+                                          + "\n", encoding="utf-8")
         os.chmod(temp, 0o755)
         _swap_into_place(temp, folder)
     except BaseException:
@@ -372,22 +373,31 @@ def read_bundle(folder: str | Path, *, attempts: int = 20) -> dict[str, pd.DataF
     folder = Path(folder)
     for attempt in range(attempts):
         try:
-            return _read_tables_once(folder)
+            # a folder without its manifest is being removed, or was written by hand: trust it only at the end
+            return _read_tables_once(folder, require_manifest=attempt < attempts - 1)
         except FileNotFoundError:
-            if not folder.is_dir():
+            if not folder.is_dir() or attempt == attempts - 1:
                 raise ProjectError(f"{folder}: no results bundle here; run `evidence run` first") from None
-            if attempt == attempts - 1:
-                raise
             time.sleep(0.01 * (attempt + 1))
     return {}
 
 
-def _read_tables_once(folder: Path) -> dict[str, pd.DataFrame]:
+def _read_tables_once(folder: Path, require_manifest: bool) -> dict[str, pd.DataFrame]:
     if not hasattr(os, "O_DIRECTORY") or os.open not in os.supports_dir_fd:
         return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        names = sorted(n for n in os.listdir(handle) if n.endswith(".parquet") and not n.startswith("."))
+        try:
+            fd = os.open(MANIFEST_NAME, os.O_RDONLY, dir_fd=handle)
+        except FileNotFoundError:
+            if require_manifest:
+                raise
+            names = sorted(n for n in os.listdir(handle) if n.endswith(".parquet") and not n.startswith("."))
+            if not names:
+                raise
+        else:
+            with open(fd, encoding="utf-8") as stream:
+                names = [f"{name}.parquet" for name in json.load(stream).get("tables", {})]
         tables = {}
         for name in names:
             fd = os.open(name, os.O_RDONLY, dir_fd=handle)
