@@ -40,7 +40,7 @@ def source_and_segments(draw):
     return Source("s", "transcript", text), segments
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source_and_segments())
 def test_offsets_hold_and_no_original_survives(drawn):
     source, segments = drawn

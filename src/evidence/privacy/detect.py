@@ -348,10 +348,15 @@ NER_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core
 
 def load_ner(name: str | None = None) -> Any | None:
     """A trained spaCy pipeline with an ``ner`` component, or None when none is installed."""
-    import spacy
+    import importlib.util
 
     for candidate in ([name] if name else NER_PIPELINES):
-        if candidate and spacy.util.is_package(candidate):
+        # find_spec first: importing spaCy only to learn that no pipeline is installed costs seconds
+        if not candidate or not candidate.isidentifier() or importlib.util.find_spec(candidate) is None:
+            continue
+        import spacy
+
+        if spacy.util.is_package(candidate):
             nlp = spacy.load(candidate, exclude=["lemmatizer", "textcat"])
             if "ner" in nlp.pipe_names:
                 return nlp
