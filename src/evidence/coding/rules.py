@@ -37,12 +37,15 @@ def lemma_pipeline() -> Any:
             table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
 
             def lower_lemmas(doc: Any) -> Any:
-                for token in doc:
-                    lemma = token.lemma_
-                    if lemma == token.text:
+                for token in doc:  # only touch tokens whose lemma must change: setting lemma_ is slow
+                    lemma, text = token.lemma_, token.text
+                    if lemma == text:
                         lower = token.lower_
                         lemma = table.get(lower, None) or _plural_to_singular(lower)
-                    token.lemma_ = lemma.lower()
+                        if lemma != text:
+                            token.lemma_ = lemma.lower()
+                    elif not lemma.islower() and lemma.lower() != lemma:
+                        token.lemma_ = lemma.lower()
                 return doc
 
             return lower_lemmas
