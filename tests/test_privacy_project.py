@@ -99,3 +99,22 @@ def test_leak_check_finds_names_stored_without_pseudonymisation(project, capsys)
     assert main(["privacy-report", "--project", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "WARNING" in out and "Okafor" not in out and "Not pseudonymised" in out
+
+
+def test_a_name_in_the_file_name_does_not_reach_source_or_segment_ids(project, capsys, tmp_path):
+    folder, corpus, roster = project
+    named = tmp_path / "jayden_okafor_interview.txt"
+    named.write_text("Interviewer: How was it?\nJayden Okafor: Good, I read more now.\n", encoding="utf-8")
+    assert main(["ingest", "--project", str(folder), "--roster", str(roster), str(named)]) == 0
+    with Project.open(folder) as p:
+        ids = list(p.sources()["id"]) + list(p.segments()["id"])
+    assert ids and not any("jayden" in i or "okafor" in i for i in ids)
+    # the file's path is kept (re-ingest finds files by path): the leak check reports it
+    capsys.readouterr()
+    assert main(["privacy-report", "--project", str(folder), "--json"]) == 1
+    leaks = json.loads(capsys.readouterr().out)["leaks"]
+    assert [(leak["table"], leak["column"]) for leak in leaks] == [("sources", "path")]
+    assert "jayden" not in json.dumps(leaks).lower()
+    assert main(["ingest", "--project", str(folder), "--roster", str(roster), str(named)]) == 0
+    with Project.open(folder) as p:
+        assert len(p.sources()) == 1  # unchanged file: found by path, not ingested twice

@@ -211,6 +211,7 @@ def pseudonymise_reading(reading: Any, known: KnownNames, key: PseudonymKey, *, 
         if entry.get("role"):
             entry["role"] = worker.text(str(entry["role"]))[0]
         speakers.append(entry)
+    source, segments = _pseudonymise_source_id(worker, source, segments)
     new = dataclasses.replace(reading, source=source, segments=segments, speakers=speakers,
                               cases=pseudonymise_cases(reading.cases, worker))
     if save_key and key.changed and key.path is not None:
@@ -266,3 +267,21 @@ def pseudonymise_cases(cases: list[Case], worker: Pseudonymiser) -> list[Case]:
         name = new_id if case.name == case.id else worker.name(case.name, case.kind)
         out.append(dataclasses.replace(case, id=new_id, name=name, attributes=_value(worker, case.attributes)))
     return out
+
+
+def _pseudonymise_source_id(worker: Pseudonymiser, source: Source, segments: list[Segment]
+                            ) -> tuple[Source, list[Segment]]:
+    """A source id made from a file name ("jayden-okafor-interview") loses the name, and so do the
+    segment ids built from it; ids without names stay as they are (re-ingest finds sources by path)."""
+    spaced = re.sub(r"[-_]+", " ", source.id)
+    replaced, placed = worker.text(spaced)
+    if not placed:
+        return source, segments
+    new_id = re.sub(r"[^a-z0-9]+", "-", replaced.lower()).strip("-") or "source"
+
+    def moved(value: str) -> str:
+        return new_id + value[len(source.id):] if value == source.id or value.startswith(source.id + ":") else value
+
+    segments = [dataclasses.replace(s, id=moved(s.id), source=moved(s.source), parent=moved(s.parent))
+                for s in segments]
+    return dataclasses.replace(source, id=new_id), segments

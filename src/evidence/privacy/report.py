@@ -4,7 +4,6 @@ whether any original is still to be found in the project store (a leak check).""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,17 +78,13 @@ def _people(key: PseudonymKey, show_originals: bool) -> pd.DataFrame:
 
 
 def leak_check(store: Any, key: PseudonymKey, *, show_originals: bool = False) -> pd.DataFrame:
-    """Every place in the store where a full name or alias the key knows still appears."""
-    originals = set()
-    for known in key.known_names():
-        for name in [known.name, *known.aliases]:
-            if len(name) >= 3:
-                originals.add(name)
-    columns = ["table", "column", "row", "count"] + (["original"] if show_originals else [])
-    if not originals:
-        return pd.DataFrame(columns=columns)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(o) for o in sorted(originals, key=len, reverse=True))
-                         + r")(?!\w)", re.IGNORECASE)
+    """Every place in the store where a name the key knows is still found (by the same finder that
+    pseudonymises, so hyphenated ids and file names count too); in text columns also e-mails, phones,
+    postcodes and the other patterns."""
+    from .detect import NameIndex, find_names, find_patterns
+
+    columns = ["table", "column", "row", "count", "kinds"] + (["original"] if show_originals else [])
+    index = NameIndex(key.known_names())
     found = []
     tables = set(store.read_sql("SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
     for table, wanted in STORE_TEXT_COLUMNS.items():
@@ -102,13 +97,16 @@ def leak_check(store: Any, key: PseudonymKey, *, show_originals: bool = False) -
         frame = store.read_sql(f"SELECT rowid AS _row, {', '.join(_quote(c) for c in cols)} FROM {table}")
         for record in frame.itertuples(index=False):
             for column, value in zip(cols, record[1:]):
-                if not isinstance(value, str):
+                if not isinstance(value, str) or not value:
                     continue
-                hits = pattern.findall(value)
+                hits = find_names(value.replace("_", " "), index)
+                if column == "text":
+                    hits += find_patterns(value)
                 if hits:
-                    row = {"table": table, "column": column, "row": int(record[0]), "count": len(hits)}
+                    row = {"table": table, "column": column, "row": int(record[0]), "count": len(hits),
+                           "kinds": ", ".join(sorted({h.kind for h in hits}))}
                     if show_originals:
-                        row["original"] = "; ".join(sorted(set(hits)))
+                        row["original"] = "; ".join(sorted({value[h.start:h.end] for h in hits}))
                     found.append(row)
     return pd.DataFrame(found, columns=columns)
 
