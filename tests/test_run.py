@@ -143,21 +143,16 @@ def test_reproduce_matches_then_names_the_tables_an_edited_quote_changes(tiny: d
     assert "The inputs differ from the manifest" in out and "table themes" in out
 
 
-def test_reproduce_with_a_moved_corpus_and_a_missing_one(tiny: dict[str, Path], tmp_path: Path) -> None:
-    run = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"])
-    moved = tmp_path / "moved"
-    shutil.move(tiny["corpus"], moved)
-    with pytest.raises(EvidenceError, match="pass --corpus DIR"):
-        reproduce(run.manifest_path)
-    assert reproduce(run.manifest_path, corpus=moved).ok
-
-
-def test_reproduce_reports_package_version_differences(tiny: dict[str, Path]) -> None:
+def test_reproduce_reports_versions_and_needs_a_moved_corpus(tiny: dict[str, Path], tmp_path: Path) -> None:
     run = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"])
     manifest = json.loads(run.manifest_path.read_text(encoding="utf-8"))
     manifest["packages"]["pandas"] = "0.0.1"
     run.manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    report = reproduce(run.manifest_path)
+    moved = tmp_path / "moved"
+    shutil.move(tiny["corpus"], moved)
+    with pytest.raises(EvidenceError, match="pass --corpus DIR"):
+        reproduce(run.manifest_path)
+    report = reproduce(run.manifest_path, corpus=moved)
     assert report.ok
     assert any(line.startswith("package pandas: 0.0.1 in the manifest") for line in report.versions)
     assert "Package versions differ" in report.describe()

@@ -180,7 +180,8 @@ def _kernel_manager(kernel_dir: Path) -> Any:
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
-    return KernelManager(kernel_name=KERNEL_NAME,
+    # IPC sockets in the run's private kernel folder: nothing listens on the network, even on loopback
+    return KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(kernel_dir / "kernel"),
                          kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)]))
 
 
@@ -194,15 +195,19 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict[str, Any], *, ker
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
+    manager = _kernel_manager(kernel_dir)
     try:
         papermill.execute_notebook(
             str(spec.path), str(output), parameters=given, kernel_name=KERNEL_NAME,
-            km=_kernel_manager(kernel_dir), progress_bar=False, cwd=str(cwd) if cwd else None,
+            km=manager, progress_bar=False, cwd=str(cwd) if cwd else None,
             execution_timeout=timeout,
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(spec.path.name, _original_cell_number(output, exc.cell_index), exc.source,
                              exc.ename, exc.evalue, output) from None
+    finally:
+        if manager.has_kernel:  # nbclient leaves a kernel it did not create running; stop it
+            manager.shutdown_kernel(now=True)
     return output
 
 
