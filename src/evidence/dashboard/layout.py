@@ -47,8 +47,8 @@ class Section:
 
 def table_html(table: pd.DataFrame | None, caption: str = "", *, name: str = "") -> str:
     """A plain, escaped HTML table (numbers rounded for reading)."""
-    if table is None or table.empty:
-        return '<p class="ev-note"><em>Nothing to show here yet.</em></p>'
+    if table is None:
+        return ""
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
@@ -58,6 +58,8 @@ def table_html(table: pd.DataFrame | None, caption: str = "", *, name: str = "")
         "<tr>" + "".join(f"<td>{html.escape('' if _missing(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in shown.itertuples(index=False)
     )
+    if shown.empty:
+        rows = f'<tr><td colspan="{max(1, len(shown.columns))}"><em>None in this selection.</em></td></tr>'
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="ev-table" data-table="{html.escape(name)}">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")
