@@ -126,3 +126,22 @@ def test_row_diff_names_rows_and_values() -> None:
                             {"themes": before})
     assert [d.table for d in drifts] == ["gone", "themes"]
     assert "missing from the re-run" in drifts[0].describe()
+
+
+def test_publish_refuses_a_table_holding_a_real_name(tmp_path: Path) -> None:
+    from evidence.privacy import load_or_create_key
+    from evidence.privacy.roster import KnownName
+
+    project = Project.init(tmp_path / "p")
+    key = load_or_create_key(project.private_dir)
+    pseudonym = key.pseudonym(KnownName("Millicent Wilkinson", "pupil"))
+    key.save()
+    results.stage(project, themes=themes(f"{pseudonym} feels confident"))
+    results.publish(project)
+    results.stage(project, themes=themes("Millicent Wilkinson feels confident"))
+    with pytest.raises(EvidenceError) as caught:
+        results.publish(project)
+    message = str(caught.value)
+    assert "table themes, column label" in message and pseudonym in message
+    assert "Millicent" not in message
+    assert "Millicent" not in results.read_bundle(project.results_dir)["themes"].to_string()  # old bundle kept

@@ -19,7 +19,6 @@ from typing import Any
 import pandas as pd
 
 from .errors import EvidenceError, ProjectError
-from .model import MACHINE_ORIGINS, Coding
 
 
 @dataclass
@@ -62,29 +61,6 @@ def ingest_corpus(project: Any, corpus: str | Path) -> pd.DataFrame:
         failed = "\n  ".join(f.message for f in report.failed)
         raise EvidenceError(f"{len(report.failed)} file(s) of {files.folder} could not be ingested:\n  {failed}")
     return table
-
-
-# -- 02 coding ----------------------------------------------------------------------------------------
-def replace_codings(project: Any, coder: str, codings: list[Coding], *, origins: tuple[str, ...]) -> list[int]:
-    """Store ``codings`` in place of the coder's earlier ones of those origins that nobody reviewed."""
-    old = project.codings(coder=coder)
-    stale = old[old["origin"].isin(origins) & (old["status"] == "suggested")] if not old.empty else old
-    if len(stale):
-        project.remove_codings(stale["id"].tolist())
-    return project.add_codings(codings) if codings else []
-
-
-def machine_suggestions(project: Any, coder_model: Any, *, coder: str, units: pd.DataFrame | None = None
-                        ) -> pd.DataFrame:
-    """Run one autocoder over the coding units and store its suggestions (replacing its earlier ones)."""
-    units = project.units() if units is None else units
-    units = units[units["text"].astype(str).str.strip().ne("")]
-    codings = coder_model.codings(units)
-    for coding in codings:
-        coding.coder = coder
-    replace_codings(project, coder, codings, origins=MACHINE_ORIGINS)
-    stored = project.codings(coder=coder)
-    return stored.groupby(["origin", "status", "code"]).size().rename("codings").reset_index()
 
 
 # -- 05 mixed methods ---------------------------------------------------------------------------------
@@ -154,25 +130,20 @@ def joint_display_table(joint: pd.DataFrame, effects: pd.DataFrame) -> pd.DataFr
 
 
 def import_corpus_codings(project: Any, corpus: str | Path) -> pd.DataFrame:
-    """Import each spreadsheet in CORPUS/codings/ as one researcher's codings (coder = the file's stem).
+    """Import each spreadsheet in CORPUS/codings/ as one researcher's codings (coder: the file name's stem).
 
-    A re-run replaces the coder's earlier imported codings, so nothing is counted twice.
+    Importing the same file again adds nothing (codings already there are skipped).
     """
-    try:
-        from .coding.imports import import_codings
-    except ImportError:
-        raise EvidenceError("importing codings from spreadsheets is not available in this installation "
-                            "(evidence.coding.imports); set import_codings = False to skip it") from None
+    from .coding.spreadsheets import import_codings
+
     rows = []
     for path in find_corpus(corpus).codings:
         coder = path.stem.removesuffix("_wide")
-        old = project.codings(coder=coder, origin="import")
-        if len(old):
-            project.remove_codings(old["id"].tolist())
         report = import_codings(project, path, coder=coder)
-        rows.append({"file": path.name, "coder": coder, "codings": len(project.codings(coder=coder, origin="import")),
-                     "report": str(report)})
-    return pd.DataFrame(rows, columns=["file", "coder", "codings", "report"])
+        rows.append({"file": path.name, "coder": coder, "layout": report.layout,
+                     "codings": len(project.codings(coder=coder, origin="import")),
+                     "already_there": report.already_there})
+    return pd.DataFrame(rows, columns=["file", "coder", "layout", "codings", "already_there"])
 
 
 # -- 04 agreement -------------------------------------------------------------------------------------
