@@ -80,6 +80,28 @@ def notebook_code_hash(path: Path) -> str:
     return content_hash(json.dumps([[c.cell_type, c.source] for c in cells], ensure_ascii=False))
 
 
+def hand_work(project_dir: Path) -> dict[str, int]:
+    """Codings people made or reviewed in the project itself (not from corpus files) before the run.
+
+    A re-run in a fresh project cannot have them, so ``evidence reproduce`` warns when there were any.
+    """
+    store = project_dir / "evidence.sqlite"
+    if not store.exists():
+        return {"human_codings": 0, "reviewed_suggestions": 0}
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        count = lambda sql: int(connection.execute(sql).fetchone()[0])  # noqa: E731
+        return {"human_codings": count("SELECT COUNT(*) FROM codings WHERE origin = 'human'"),
+                "reviewed_suggestions": count("SELECT COUNT(*) FROM codings WHERE origin IN "
+                                              "('rule','similarity','classifier','topic') AND status <> 'suggested'")}
+    except sqlite3.Error:
+        return {"human_codings": 0, "reviewed_suggestions": 0}
+    finally:
+        connection.close()
+
+
 def new_manifest(*, run_id: str, corpus: Path, codebook: Path | None, specs: list[Any], notebooks_dir: Path,
                  parameters: dict[str, Any], tag: str | None) -> dict[str, Any]:
     """Everything about a run known before it starts; :func:`evidence.results.publish` adds ``tables``."""
@@ -93,6 +115,7 @@ def new_manifest(*, run_id: str, corpus: Path, codebook: Path | None, specs: lis
                          "sha256": content_hash(codebook.read_bytes()) if codebook else ""},
             "pseudonym_key": pseudonym_key_hash(Path(parameters.get("project") or ".")),  # publish updates it
         },
+        "store": hand_work(Path(parameters.get("project") or ".")),
         "parameters": parameters,
         "seed": parameters.get("seed"),
         "notebooks": [{"name": s.path.name, "sha256": notebook_code_hash(s.path), "tags": s.tags,
@@ -342,6 +365,11 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
         actual = read_bundle(run.results_dir)
         drifts = compare_tables(manifest["tables"], actual, expected_tables)
         inputs = input_differences(manifest, corpus, codebook_path) + key_differences(manifest, Path(project))
+        work = manifest.get("store", {})
+        if temp is not None and (work.get("human_codings") or work.get("reviewed_suggestions")):
+            inputs.append(f"the original project held {work.get('human_codings', 0)} codings made by hand and "
+                          f"{work.get('reviewed_suggestions', 0)} reviewed suggestions that a fresh project lacks; "
+                          "reproduce into a copy of that project with --project to include them")
         return ReproduceReport(manifest_path, Path(project), inputs,
                                version_differences(manifest), notebook_differences(manifest, specs), drifts,
                                len(set(manifest["tables"]) | set(actual)))
