@@ -10,7 +10,7 @@ import pandas as pd
 
 from .bundle import Bundle
 from .filters import (
-    FILTER_FIELDS, Filters, QuoteIndex, choices, cooccurrence, filter_mask, highlight, prevalence, unit_codings,
+    FILTER_FIELDS, Filters, QuoteIndex, choices, cooccurrence, filter_mask, highlight, prevalence,
 )
 from .layout import Section, quote_list_html, table_html
 
@@ -29,9 +29,9 @@ def quotes_html(index: QuoteIndex, filters: Filters, mask: np.ndarray, limit: in
     wanted = set(index.descendants.get(filters.code, [])) if filters.code else None
     marked = []
     for unit, text, start in zip(shown["id"], shown["text"], shown["start"]):
-        codings = unit_codings(index, unit)
+        codings = index.marks.get(unit, [])
         if wanted is not None:
-            codings = codings[codings["code"].isin(wanted)]
+            codings = [c for c in codings if c[0] in wanted]
         marked.append(highlight(text, int(start), codings, index.colours))
     return quote_list_html(shown, int(len(positions)), marked)
 

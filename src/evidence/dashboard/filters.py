@@ -54,6 +54,7 @@ class QuoteIndex:
     columns: dict[str, np.ndarray]
     codings: pd.DataFrame  # accepted codings with their ``unit``, indexed and sorted by unit
     descendants: dict[str, list[str]]
+    marks: dict[str, list[tuple]]  # unit -> (code, start, end, explanation) of its accepted codings
 
 
 def accepted_unit_codings(bundle: Bundle) -> pd.DataFrame:
@@ -97,7 +98,16 @@ def build_index(bundle: Bundle) -> QuoteIndex:
         columns={f: units[f].to_numpy(dtype=object) for f in FILTER_FIELDS},
         codings=coded.set_index("unit").sort_index(),
         descendants=descendants,
+        marks=_marks_by_unit(coded),
     )
+
+
+def _marks_by_unit(coded: pd.DataFrame) -> dict[str, list[tuple]]:
+    marks: dict[str, list[tuple]] = {}
+    for unit, code, start, end, explanation in zip(coded["unit"], coded["code"], coded["start"], coded["end"],
+                                                   coded["explanation"]):
+        marks.setdefault(unit, []).append((code, start, end, explanation))
+    return marks
 
 
 def choices(index: QuoteIndex, field: str) -> list[str]:
@@ -158,25 +168,39 @@ _MATCHED = re.compile(r'"([^"]+)"')
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
-def highlight(text: str, unit_start: int, codings: pd.DataFrame, colours: dict[str, str] | None = None) -> str:
+def highlight(text: str, unit_start: int, codings: pd.DataFrame | list[tuple],
+              colours: dict[str, str] | None = None) -> str:
     """The unit's text as HTML with coded words marked.
 
-    Span codings (``start``/``end`` are source offsets) mark their span; whole-segment codings mark
-    the words quoted in their explanation (the rules coder's 'matched "a", "b"'), or nothing.
+    ``codings`` are (code, start, end, explanation) tuples or a frame with those columns. Span codings
+    (``start``/``end`` are source offsets) mark their span; whole-segment codings mark the words quoted in
+    their explanation (the rules coder's 'matched "a", "b"'), or nothing.
     """
+    if isinstance(codings, pd.DataFrame):
+        codings = list(zip(codings["code"], codings["start"], codings["end"], codings["explanation"]))
     colours = colours or {}
     marks: list[tuple[int, int, str]] = []
-    for coding in codings.itertuples(index=False):
-        colour = colours.get(coding.code, "")
+    lower = None
+    for code, start, end, explanation in codings:
+        colour = colours.get(code, "")
         colour = colour if _HEX.match(colour) else "#E69F00"
-        if pd.notna(coding.start) and pd.notna(coding.end):
-            start, end = int(coding.start) - unit_start, int(coding.end) - unit_start
-            if 0 <= start < end <= len(text):
-                marks.append((start, end, colour))
+        if start == start and end == end and start is not None and end is not None:  # not NaN / None
+            first, last = int(start) - unit_start, int(end) - unit_start
+            if 0 <= first < last <= len(text):
+                marks.append((first, last, colour))
             continue
-        for words in _MATCHED.findall(str(coding.explanation or "")):
-            for found in re.finditer(r"\b" + re.escape(words) + r"\b", text, flags=re.IGNORECASE):
-                marks.append((found.start(), found.end(), colour))
+        if not explanation or '"' not in explanation:
+            continue
+        for words in _MATCHED.findall(str(explanation)):
+            lower = lower if lower is not None else text.lower()
+            at = lower.find(words.lower())
+            while at >= 0:
+                after = at + len(words)
+                if (at == 0 or not lower[at - 1].isalnum()) and (after == len(lower) or not lower[after].isalnum()):
+                    marks.append((at, after, colour))
+                at = lower.find(words.lower(), after)
+    if not marks:
+        return html.escape(text)
     marks.sort()
     out, at = [], 0
     for start, end, colour in marks:
