@@ -156,3 +156,14 @@ def test_reproduce_reports_versions_and_needs_a_moved_corpus(tiny: dict[str, Pat
     assert report.ok
     assert any(line.startswith("package pandas: 0.0.1 in the manifest") for line in report.versions)
     assert "Package versions differ" in report.describe()
+
+
+def test_param_values_are_read_as_yaml_and_bad_ones_refused() -> None:
+    from evidence.cli.runs import parse_params
+
+    assert parse_params(["n_themes=3", "unit=quote", "import_codings=false", "coders=a,b", "embedder="]) == {
+        "n_themes": 3, "unit": "quote", "import_codings": False, "coders": "a,b", "embedder": ""}
+    with pytest.raises(EvidenceError, match="NAME=VALUE"):
+        parse_params(["3=x"])
+    with pytest.raises(EvidenceError, match="NAME=VALUE"):
+        parse_params(["novalue"])

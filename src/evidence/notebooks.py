@@ -21,6 +21,7 @@ import datetime as _dt
 import json
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,9 +295,11 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
         try:
             for number, spec in enumerate(specs, 1):
                 say(f"[{number}/{len(specs)}] {spec.path.name}")
+                started = time.perf_counter()
                 output = run_dir / spec.path.name
                 execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
                 executed.append(output)
+                say(f"      done in {time.perf_counter() - started:.0f} s")
                 _check_produced(spec, Path(values["project"]))
             if "tables" not in results.read_manifest(manifest_path):
                 say("publishing the results bundle")
