@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The main job: set up .venv, run the sample analysis end to end into ./project, then serve the
-# dashboards on 127.0.0.1. Extra arguments go to `evidence dashboards` (e.g. --port 8899).
+# The main job: set up .venv, run the sample analysis end to end into ./project (the tagged notebooks
+# in notebooks/, executed headlessly), then serve the dashboards on 127.0.0.1 until Ctrl+C.
+# EVIDENCE_PROJECT picks another project folder; extra arguments go to `evidence dashboards` (e.g. --port 8866).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-EVIDENCE=.venv/bin/evidence
 PROJECT="${EVIDENCE_PROJECT:-project}"
-$EVIDENCE init --project "$PROJECT"
-$EVIDENCE ingest --project "$PROJECT" --roster corpora/sample/roster.csv \
-  corpora/sample/transcripts corpora/sample/quotes
-$EVIDENCE summary --project "$PROJECT"
+.venv/bin/evidence init --project "$PROJECT"
+.venv/bin/evidence run --project "$PROJECT" --corpus corpora/sample
+.venv/bin/evidence summary --project "$PROJECT"
+exec .venv/bin/evidence dashboards --project "$PROJECT" "$@"
