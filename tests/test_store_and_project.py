@@ -124,3 +124,15 @@ def test_case_attributes_are_typed_from_spreadsheet_text(tmp_path):
     assert attrs.loc["tutor", "type"] == "text" and attrs.loc["score", "value"] == 101.5
     cases = project.cases().set_index("id")
     assert cases.loc["P-1", "school"] == "Hill" and cases.loc["P-1", "kind"] == "pupil"
+
+
+def test_file_names_that_name_a_pupil_are_not_stored(project, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,kind,aliases\nJayden Okafor,pupil,Jay\n", encoding="utf-8")
+    path = tmp_path / "interview_jayden_okafor.txt"
+    path.write_text("Ann Lee: How was tutoring, Jayden?\nJayden Okafor: Good.\n", encoding="utf-8")
+    first = project.ingest([path], roster=roster).files[0]
+    assert first.status == "ingested"
+    dump = "\n".join(project.store.connection.iterdump()).lower()
+    assert "jayden" not in dump and "okafor" not in dump
+    assert project.ingest([path]).files[0].status == "unchanged"  # still found again by its path

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
-from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo
+from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
 from .store import Store
 
 CONFIG_NAME = "evidence.yaml"
@@ -168,11 +168,12 @@ class Project:
         report = IngestReport()
         speakers = speaker_map({"speakers": self.config.get("speakers") or {}})
         for path in tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 3):
-            key = self._path_key(path)
+            relative = self._relative_path(path)
+            key = content_hash(relative)  # file names can name pupils: the store keeps only a hash
             try:
                 if not path.exists():
                     raise InputError(path, "no such file", hint="check the path")
-                existing = self.store.source_by_path(key)
+                existing = self.store.source_by_path_key(key, relative)
                 file_hash = _file_hash(path)
                 if existing is not None and existing["file_hash"] == file_hash:
                     report.files.append(FileResult(str(path), "unchanged", source=existing["id"],
@@ -188,15 +189,17 @@ class Project:
                                       columns=columns or {},
                                       pipeline=str(self.config.get("spacy_pipeline") or "blank:en"))
                 reading = read_file(path, options)
-                reading.source.path = key
+                reading.source.path = relative
                 if protect is not None:
                     reading = protect(reading)
+                    # the display path is the (pseudonymised) source id with the file's extension
+                    reading.source.path = reading.source.id + path.suffix.lower()
                 self._check_new_ids(path, reading, replacing=existing["id"] if existing is not None else None)
                 with self.store.transaction() as conn:
                     if existing is not None:
                         self._drop_source(conn, existing["id"], path)
                     self.store.write_source(conn, reading.source, reading.segments, reading.speakers,
-                                            reading.cases)
+                                            reading.cases, path_key=key)
                 report.files.append(FileResult(
                     str(path), "ingested", source=source_id, reader=reading.source.reader,
                     segments=len(reading.segments), message="; ".join(reading.notes),
@@ -222,7 +225,7 @@ class Project:
             return None
         return protector(self, roster)
 
-    def _path_key(self, path: Path) -> str:
+    def _relative_path(self, path: Path) -> str:
         try:
             return os.path.relpath(path.resolve(), self.path.resolve())
         except ValueError:  # another drive on Windows
@@ -398,8 +401,6 @@ class Project:
 
 
 def _file_hash(path: Path) -> str:
-    from .model import content_hash
-
     return content_hash(path.read_bytes())
 
 

@@ -140,10 +140,17 @@ class Store:
         row = self._conn.execute(sql, tuple(params)).fetchone()
         return None if row is None else row[0]
 
-    def source_by_path(self, path: str) -> sqlite3.Row | None:
-        return self._conn.execute(
-            "SELECT id, file_hash FROM sources WHERE path = ?", (path,)
+    def source_by_path_key(self, path_key: str, legacy_path: str = "") -> sqlite3.Row | None:
+        """The source ingested from a file, found by the hash of its path (or, in stores made before
+        schema 2, by the path itself)."""
+        row = self._conn.execute(
+            "SELECT id, file_hash FROM sources WHERE path_key = ?", (path_key,)
         ).fetchone()
+        if row is None and legacy_path:
+            row = self._conn.execute(
+                "SELECT id, file_hash FROM sources WHERE path_key = '' AND path = ?", (legacy_path,)
+            ).fetchone()
+        return row
 
     def source_ids(self) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM sources")}
@@ -189,6 +196,7 @@ class Store:
         segments: list[Segment],
         speakers: list[dict[str, Any]] | None = None,
         cases: list[Case] | None = None,
+        path_key: str = "",
     ) -> None:
         """Insert one source with its segments, speakers and cases (inside the caller's transaction)."""
         text = source.text
@@ -196,11 +204,11 @@ class Store:
             if text[segment.start : segment.end] != segment.text:
                 segment.check_offsets(text)  # raises with the segment named
         conn.execute(
-            "INSERT INTO sources (id, kind, path, title, date, partnership, school, event, wave, reader,"
-            " encoding, file_hash, text_hash, text, metadata, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO sources (id, kind, path, path_key, title, date, partnership, school, event, wave,"
+            " reader, encoding, file_hash, text_hash, text, metadata, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                source.id, source.kind, source.path, source.title, source.date, source.partnership,
+                source.id, source.kind, source.path, path_key, source.title, source.date, source.partnership,
                 source.school, source.event, source.wave, source.reader, source.encoding,
                 source.file_hash, source.text_hash, source.text,
                 json.dumps(source.metadata, ensure_ascii=False, sort_keys=True, default=str), now(),
