@@ -183,8 +183,8 @@ def pseudonymise(
     Speakers, the source's school/partnership and quote-table pupils are added to ``known``. The key
     gains any new pseudonyms and is saved (when it has a path and ``save_key``) before this returns,
     so the map back to the originals is on disk before the pseudonymised text is stored anywhere.
-    ``source.path`` is kept as it is (ingest finds re-ingested files by path); the privacy report
-    flags a path that holds a name.
+    ``source.path`` is left to the caller: Project.ingest stores only a hash of the real path and shows
+    the pseudonymised source id instead; the privacy report flags any stored path that holds a name.
     """
     for segment in segments:
         segment.check_offsets(source.text)
