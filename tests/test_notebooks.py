@@ -78,19 +78,11 @@ def privacy_available() -> bool:
     return True
 
 
-def import_available() -> bool:
-    try:
-        import evidence.coding.imports  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("notebooks")
     corpus = small_corpus(root / "corpus")
-    params = {"n_themes": 3, "import_codings": import_available()}
+    params = {"n_themes": 3}
     run = run_analysis(root / "project", corpus, notebooks=NOTEBOOKS, seed=7, embedder="tfidf", parameters=params)
     return root, corpus, run, params
 

@@ -64,12 +64,17 @@ def ingest_corpus(project: Any, corpus: str | Path) -> pd.DataFrame:
 
 
 # -- 05 mixed methods ---------------------------------------------------------------------------------
-def school_pseudonyms(project: Any, corpus: str | Path, names: pd.Series) -> dict[str, str]:
-    """Each real school name in ``names`` -> the pseudonym the project's key gives it (as in the texts)."""
+def school_pseudonyms(project: Any, corpus: str | Path, *names: pd.Series) -> dict[str, str]:
+    """Each real school name in the ``names`` columns -> the pseudonym the project's key gives it (as in the texts).
+
+    Pass every column that holds school names (pupil results, school results): each name gets its
+    pseudonym, including schools no transcript or quote mentions.
+    """
     from .privacy import Pseudonymiser, known_from_table, load_or_create_key, load_roster, merge
 
     files = find_corpus(corpus)
-    frame = pd.DataFrame({"school": names.dropna().astype(str).unique()})
+    values = pd.concat([n.dropna().astype(str) for n in names]) if names else pd.Series(dtype=str)
+    frame = pd.DataFrame({"school": sorted(values.unique())})
     known = known_from_table(frame, "school", "school")
     if files.roster is not None:
         known = merge(load_roster(files.roster), known)
