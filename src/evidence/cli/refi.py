@@ -29,11 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Import users, codes, cases, variables, text sources (.txt, or the text of .docx/.pdf), "
                     "coded selections (as accepted codings with origin 'import') and notes (as memos). "
                     "Prints what was imported, how selection offsets were read, and everything that could "
-                    "not be imported with the reason. Nothing is written unless all of it can be.",
+                    "not be imported with the reason. Nothing is written unless all of it can be. Text, speakers, "
+                    "cases and memos are pseudonymised as by `evidence ingest` (unless `pseudonymise: false`); "
+                    "each selection moves with its words.",
     )
     add_project_option(p)
     p.add_argument("file", metavar="FILE.qdpx")
     p.add_argument("--author", default="", help="your name, for the codebook change log")
+    p.add_argument("--roster", metavar="FILE",
+                   help="csv of names to pseudonymise (name, kind, aliases), as for `evidence ingest --roster`")
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
     p.set_defaults(func=cmd_import_qdpx)
 
@@ -80,7 +84,7 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     from ..refi.import_qdpx import import_qdpx
 
     with Project.open(args.project) as project:
-        report = import_qdpx(project, args.file, author=args.author)
+        report = import_qdpx(project, args.file, author=args.author, roster=args.roster)
     _print_report(report, args.json)
     return 0
 

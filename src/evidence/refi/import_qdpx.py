@@ -6,13 +6,14 @@ source (.txt; else the text of its .docx or .pdf), work out how the tool counted
 sources with their segments, one span coding per (selection, code), and memos from notes and
 descriptions. Anything that cannot be held is listed in the :class:`ImportReport` with the reason.
 
-Imported codings have ``origin="import"``, ``status="accepted"`` and the coder's user name. Imported
-text is stored as written: it is *not* pseudonymised (that would move the selections' offsets);
-run the privacy check on the project before publishing anything from it.
+Imported codings have ``origin="import"``, ``status="accepted"`` and the coder's user name.
+Imported text is pseudonymised as ``evidence ingest`` pseudonymises (unless the project sets
+``pseudonymise: false``), and every selection moves with its words (:mod:`.pseudonymise`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ from ..project import Project
 from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
 from .guids import GuidBook
 from .ids import code_id, slug, unique
-from .offsets import detect_counting
+from .offsets import Counting, detect_counting
+from .pseudonymise import ImportPrivacy, import_privacy
 from .qde_read import read_qde
 from .records import RefiProject, Skipped, TextSource
 from .segments import SegmentFinder, segment_source
@@ -43,6 +45,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # source GUID -> project source id
     codes: dict[str, str] = field(default_factory=dict)  # code GUID -> project code id
+    pseudonymised: dict[str, int] | None = None  # items replaced, by kind (None: pseudonymisation is off)
+    widened: int = 0  # selections with an edge inside a replaced name, widened to the whole pseudonym
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -56,6 +60,13 @@ class ImportReport:
     def summary(self) -> str:
         lines = [f"imported {self.file}" + (f" (written by {self.origin})" if self.origin else "")]
         lines.append("  " + ", ".join(f"{n} {key}" for key, n in self.counts.items()))
+        if self.pseudonymised is None:
+            lines.append("  pseudonymisation is off for this project (pseudonymise: false): text stored as written")
+        else:
+            replaced = ", ".join(f"{n} {kind}" for kind, n in self.pseudonymised.items()) or "nothing"
+            lines.append(f"  pseudonymised: {replaced} replaced" + (
+                f"; {self.widened} selections started or ended inside a replaced item and now cover its "
+                "whole pseudonym" if self.widened else ""))
         lines += [f"  note: {note}" for note in self.notes]
         if self.skipped:
             lines.append(f"  not imported ({len(self.skipped)}):")
@@ -72,8 +83,14 @@ class _Text:
     file_hash: str
 
 
-def import_qdpx(project: Project, path: str | Path, *, author: str = "") -> ImportReport:
-    """Import a .qdpx into ``project`` (one transaction: all of it lands, or none of it)."""
+def import_qdpx(project: Project, path: str | Path, *, author: str = "",
+                roster: str | Path | None = None) -> ImportReport:
+    """Import a .qdpx into ``project`` (one transaction: all of it lands, or none of it).
+
+    Text, titles, speakers, cases and memos are pseudonymised with the project's key and known names
+    (plus ``roster``, a csv of ``name, kind, aliases`` as for ``evidence ingest --roster``), unless the
+    project's config says ``pseudonymise: false``.
+    """
     path = Path(path)
     archive = open_archive(path)
     refi = read_qde(archive.read(archive.qde), f"{path}:{archive.qde}")
@@ -89,7 +106,8 @@ def import_qdpx(project: Project, path: str | Path, *, author: str = "") -> Impo
                 note.text = ""
             else:
                 note.text = decode_text(archive.read(member), f"{path}:{member}")[0]
-    return import_refi(project, refi, texts, report, file_hash=content_hash(path.read_bytes()), author=author)
+    return import_refi(project, refi, texts, report, file_hash=content_hash(path.read_bytes()), author=author,
+                       roster=roster)
 
 
 def _read_text(archive: Archive, source: TextSource, report: ImportReport) -> _Text | None:
@@ -139,11 +157,16 @@ def _header(description: str, keys: tuple[str, ...]) -> tuple[dict[str, str], st
 
 
 def import_refi(project: Project, refi: RefiProject, texts: dict[str, _Text | None], report: ImportReport,
-                *, file_hash: str = "", author: str = "") -> ImportReport:
+                *, file_hash: str = "", author: str = "", roster: str | Path | None = None) -> ImportReport:
     """Write a parsed REFI project into ``project`` (see :func:`import_qdpx`)."""
     store = project.store
+    privacy = import_privacy(project, roster)
     with store.transaction() as conn:
-        _Importer(project, conn, refi, texts, report, author).run()
+        _Importer(project, conn, refi, texts, report, author, privacy).run()
+        if privacy is not None:
+            report.pseudonymised = dict(sorted(privacy.replaced.items()))
+            report.widened = privacy.widened
+            privacy.scrub(report)  # notes and reasons quote titles and selected text
         from ..store import now
 
         conn.execute("INSERT INTO refi_imports (file, file_hash, origin, imported_at, report) VALUES (?,?,?,?,?)",
@@ -154,8 +177,10 @@ def import_refi(project: Project, refi: RefiProject, texts: dict[str, _Text | No
 
 class _Importer:
     def __init__(self, project: Project, conn: Any, refi: RefiProject, texts: dict[str, _Text | None],
-                 report: ImportReport, author: str) -> None:
+                 report: ImportReport, author: str, privacy: ImportPrivacy | None = None) -> None:
         self.project, self.conn, self.refi, self.texts, self.report = project, conn, refi, texts, report
+        self.privacy = privacy
+        report.file = self.private(report.file)  # a file name can hold a name; it is kept in the store
         self.store = project.store
         self.guids = GuidBook(conn)
         self.author = author
@@ -175,10 +200,10 @@ class _Importer:
         for source in self.refi.sources:
             self.import_source(source)
         self.import_notes()
-        if self.project.config.get("pseudonymise", True) and self.report.counts.get("sources"):
-            self.report.notes.append(
-                "imported text is stored as written and was NOT pseudonymised (that would move the selections); "
-                "check it for names before publishing results")
+
+    def private(self, value: str) -> str:
+        """``value`` pseudonymised when this import pseudonymises (for names kept in the GUID book)."""
+        return self.privacy.text(value, count=False) if self.privacy is not None else value
 
     def known(self, kind: str, guid: str) -> str | None:
         """The project object a GUID stands for: one imported before, or one this project exported."""
@@ -194,6 +219,8 @@ class _Importer:
         taken: set[str] = set()
         for user in self.refi.users:
             name = user.name or f"user-{user.guid[:8]}"
+            if self.privacy is not None:
+                name = self.privacy.coder(name)
             known = self.guids.local_id("user", user.guid)
             if known is None:
                 name = name if name not in taken else unique(name, taken | {name})
@@ -281,6 +308,7 @@ class _Importer:
         taken = set(self.store.read_sql("SELECT id FROM cases")["id"])
         kinds = dict(self.conn.execute("SELECT id, kind FROM cases").fetchall())
         defaulted = 0
+        made: list[tuple[Case, str, str]] = []  # case, its GUID, the rest of its description
         for case in self.refi.cases:
             header, rest = _header(case.description, CASE_KEYS)
             attributes = self.named_values(case.values, case.name)
@@ -296,13 +324,19 @@ class _Importer:
                 case_id = unique(case_id, taken)
             taken.add(case_id)
             kinds[case_id] = kind
-            self.store.upsert_case(self.conn, Case(id=case_id, kind=kind, name=case.name, attributes=attributes))
-            self.guids.remember("case", case_id, case.guid, {
-                "description": rest, "codes": case.codes, "sources": case.sources, "selections": case.selections})
+            made.append((Case(id=case_id, kind=kind, name=case.name, attributes=attributes), case.guid, rest))
             if case.codes or case.selections:
                 self.report.notes.append(
                     f"case {case.name!r}: its links to {len(case.codes)} codes and {len(case.selections)} selections "
                     "have no place in the workbench's cases; they are kept with the case for the next export")
+        stored = self.privacy.cases([c for c, _, _ in made]) if self.privacy is not None else [c for c, _, _ in made]
+        by_guid = {case.guid: case for case in self.refi.cases}
+        for case, (_, guid, rest) in zip(stored, made):
+            self.store.upsert_case(self.conn, case)
+            refi_case = by_guid[guid]
+            self.guids.remember("case", case.id, guid, {
+                "description": self.privacy.text(rest, count=False) if self.privacy is not None else rest,
+                "codes": refi_case.codes, "sources": refi_case.sources, "selections": refi_case.selections})
         self.report.add("cases", len(self.refi.cases))
         if defaulted:
             self.report.notes.append(f"{defaulted} cases do not say whether they are pupils, schools or partnerships; "
@@ -319,6 +353,7 @@ class _Importer:
             return
         selections = [(s.start, s.end, s.name) for s in refi_source.selections]
         counting = detect_counting(text.raw, selections)
+        spans = [counting.offsets.span(s.start, s.end) for s in refi_source.selections]
         header, rest = _header(refi_source.description, SOURCE_KEYS)
         known = self.known("source", refi_source.guid)
         merging = known is not None
@@ -326,10 +361,13 @@ class _Importer:
         if merging:
             source = self.store.source(known)
             if source.text != counting.offsets.text:
-                self.report.skip("source", refi_source.name, f"already in the project as {known!r} but its text "
-                                 f"differs; its {len(refi_source.selections)} selections were not merged (ingest "
-                                 "the changed text as a new source first)")
-                return
+                fresh = self.new_source(refi_source, text, counting, header, spans) if self.privacy else None
+                if fresh is None or fresh[0].text != source.text:  # not even once pseudonymised
+                    self.report.skip("source", refi_source.name, f"already in the project as {known!r} but its "
+                                     f"text differs; its {len(refi_source.selections)} selections were not merged "
+                                     "(ingest the changed text as a new source first)")
+                    return
+                spans = fresh[3]
             source_id = source.id
             segments, speakers = _stored_segments(self.store, source_id), []
             for row in self.store.read_sql(
@@ -340,28 +378,14 @@ class _Importer:
             self.report.notes.append(f"source {refi_source.name!r} is already in the project as {source_id!r} with "
                                      "the same text: new codings were merged into it")
         else:
-            taken = set(self.store.source_ids())
-            source_id = unique(slug(refi_source.name, "-", "source"), taken)
-            metadata: dict[str, Any] = {"refi": {"guid": refi_source.guid, "name": refi_source.name,
-                                                 "file": self.report.file, "text": text.how,
-                                                 "counting": counting.offsets.label}}
-            values = self.named_values(refi_source.values, refi_source.name)
-            if values:
-                metadata["variables"] = values
-            source = Source(
-                id=source_id, kind="article", text=counting.offsets.text,
-                path=f"{self.report.file}#{refi_source.guid}", title=header.get("title") or refi_source.name,
-                reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
-                **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
-            )
-            segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
+            source, segments, speakers, spans = self.new_source(refi_source, text, counting, header, spans)
+            source_id = source.id
             if header.get("kind") in ("transcript", "article", "quotes") and header["kind"] != source.kind:
                 self.report.notes.append(f"source {source_id!r} was exported as a {header['kind']}; "
                                          f"re-read as a {source.kind}")
         finder = SegmentFinder(source, segments)
         codings: list[tuple[Coding, str, str]] = []  # coding, its GUID, when the tool says it was made
-        for selection in refi_source.selections:
-            span = counting.offsets.span(selection.start, selection.end)
+        for selection, span in zip(refi_source.selections, spans):
             label = selection.name or selection.guid
             if span is None:
                 self.report.skip("selection", label, f"in {refi_source.name!r}: positions {selection.start}-"
@@ -409,11 +433,11 @@ class _Importer:
         ids = self.store.insert_codings(self.conn, [c for c, _, _ in codings])
         for coding_id, (_, guid, created) in zip(ids, codings):
             self.guids.remember("coding", str(coding_id), guid, {"created": created} if created else {})
-        self.guids.remember("source", source_id, refi_source.guid, {"name": refi_source.name})
+        self.guids.remember("source", source_id, refi_source.guid, {"name": self.private(refi_source.name)})
         for note in refi_source.notes:
             self.note_memo(note, source=source_id)
         if rest and not (merging and self.conn.execute(
-                "SELECT 1 FROM memos WHERE source_id = ? AND text = ?", (source_id, rest)).fetchone()):
+                "SELECT 1 FROM memos WHERE source_id = ? AND text = ?", (source_id, self.private(rest))).fetchone()):
             self.memos.append((Memo(rest, self.user(refi_source.user), source=source_id), ""))
         self.report.sources[refi_source.guid] = source_id
         self.report.add("sources merged" if merging else "sources")
@@ -425,6 +449,39 @@ class _Importer:
         if finder.made:
             self.report.notes.append(f"source {source_id!r}: {len(finder.made)} selections lie across paragraph or "
                                      "turn boundaries; each got a segment of its own covering exactly the selection")
+
+    def new_source(self, refi_source: TextSource, text: _Text, counting: Counting, header: dict[str, str],
+                   spans: list[tuple[int, int] | None]) -> tuple[Source, list[Segment], list[dict[str, Any]],
+                                                               list[tuple[int, int] | None]]:
+        """A new source with its segments and speakers, pseudonymised (unless that is off), and the
+        selections' spans in its text."""
+        taken = set(self.store.source_ids())
+        source_id = unique(slug(refi_source.name, "-", "source"), taken)
+        metadata: dict[str, Any] = {"refi": {"guid": refi_source.guid, "name": refi_source.name,
+                                             "file": self.report.file, "text": text.how,
+                                             "counting": counting.offsets.label}}
+        values = self.named_values(refi_source.values, refi_source.name)
+        if values:
+            metadata["variables"] = values
+        source = Source(
+            id=source_id, kind="article", text=counting.offsets.text,
+            path=f"{self.report.file}#{refi_source.guid}", title=header.get("title") or refi_source.name,
+            reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
+            **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
+        )
+        segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
+        if self.privacy is None:
+            return source, segments, speakers, spans
+        done = self.privacy.source(source, segments, speakers, spans)
+        if done.widened:
+            self.report.notes.append(f"source {source_id!r}: {done.widened} selections started or ended inside a "
+                                     "replaced name or handle; each now covers the whole pseudonym")
+        new_source, new_segments = done.source, done.segments
+        name = new_source.metadata.get("refi", {}).get("name", "")
+        new_id = unique(slug(name, "-", "source"), taken) if name and name != refi_source.name else source_id
+        if new_id != source_id:  # the id came from a name: it takes the pseudonymised name instead
+            new_source, new_segments = _renamed(new_source, new_segments, new_id)
+        return new_source, new_segments, done.speakers, done.spans
 
     # -- notes ------------------------------------------------------------------------------------
     def note_memo(self, guid: str, *, segment: str = "", code: str = "", source: str = "") -> None:
@@ -447,6 +504,9 @@ class _Importer:
             self.memos.append((Memo(self.refi.description.strip(), ""), ""))
         existing = {tuple(r) for r in self.conn.execute(
             "SELECT text, author, segment_id, code_id, source_id FROM memos").fetchall()}
+        if self.privacy is not None:  # memos are free text: names and handles in them are replaced too
+            worker = self.privacy.worker()
+            self.memos = [(dataclasses.replace(m, text=self.privacy.text(m.text, worker)), g) for m, g in self.memos]
         for memo, guid in self.memos:
             if not memo.text.strip():
                 self.report.skip("note", guid or "(description)", "empty text")
@@ -461,6 +521,15 @@ class _Importer:
                 self.guids.remember("note", str(memo_id), guid)
         self.report.add("memos", sum(1 for m, _ in self.memos if m.text.strip()) - self.report.counts.get(
             "memos already there", 0))
+
+
+def _renamed(source: Source, segments: list[Segment], new_id: str) -> tuple[Source, list[Segment]]:
+    """The source under ``new_id``, with its segments' ids (``OLD:...``) and parents moved along."""
+    def moved(value: str) -> str:
+        return new_id + value[len(source.id):] if value == source.id or value.startswith(source.id + ":") else value
+
+    return dataclasses.replace(source, id=new_id), [
+        dataclasses.replace(s, id=moved(s.id), source=new_id, parent=moved(s.parent)) for s in segments]
 
 
 def _stored_segments(store: Any, source_id: str) -> list[Segment]:
