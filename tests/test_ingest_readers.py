@@ -207,3 +207,13 @@ def test_sample_transcripts_parse_into_the_turns_their_authors_wrote(tmp_path):
     for name, expected in truth.groupby("source_file"):
         reading = read_file(REPO / "corpora" / "sample" / name, options())
         assert [t.speaker for t in turns(reading)] == list(expected["speaker"]), name
+
+
+def test_numbered_speaker_labels_open_turns(tmp_path):
+    """Teams exports say "Speaker 2"; pseudonymised transcripts say "Pupil 017" or "Staff 84 (Head)"."""
+    path = tmp_path / "t.txt"
+    path.write_text("Speaker 1: Hello.\nStaff 84 (Head): Welcome.\nPupil 017: Hi miss.\n", encoding="utf-8")
+    ts = turns(read_file(path, options()))
+    assert [(t.speaker, t.text) for t in ts] == [("Speaker 1", "Hello."), ("Staff 84", "Welcome."),
+                                                 ("Pupil 017", "Hi miss.")]
+    assert ts[1].role == "school leader"

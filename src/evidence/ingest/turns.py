@@ -2,7 +2,7 @@
 
 Recognised turn openings (one per line)::
 
-    Name: text                 Name (Role): text          NAME: text
+    Name: text                 Name (Role): text          NAME: text          Speaker 2: text
     [00:01:02] Name: text      00:01:02 Name: text        **Name:** text / **Name (Role):** text
 
 A line that does not open a turn continues the previous turn (blank lines included), so a turn's span
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 _TIME = r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
-_NAME = r"[^\W\d_][\w'’.\-]*(?:[ \t][^\W\d_][\w'’.\-]*){0,4}"
+_NAME = r"[^\W\d_][\w'’.\-]*(?:[ \t][^\W_][\w'’.\-]*){0,4}"  # later words may be numbers (Speaker 2, Pupil 017)
 _ROLE = r"[^()\n:]{1,60}"
 TURN_OPENING = re.compile(
     r"^[ \t]*(?:\[" + _TIME + r"\][ \t]*|" + _TIME.replace("ts", "ts2") + r"[ \t]+)?"
@@ -65,7 +65,8 @@ def _opening(match: re.Match[str]) -> tuple[str, str, str] | None:
         return None
     words = name.split()
     # every word of a name starts with a capital letter (Ms Okafor, DR PATEL, Jean-Luc)
-    if not all(w[0].isupper() for w in words if w.lower() not in ("de", "van", "von", "da", "al", "le", "la")):
+    if not all(w[0].isupper() or w[0].isdigit() for w in words
+               if w.lower() not in ("de", "van", "von", "da", "al", "le", "la")):
         return None
     ts = match.group("ts") or match.group("ts2") or ""
     return name, role, normalise_timestamp(ts)
