@@ -150,6 +150,30 @@ def test_voila_command_is_loopback_and_offline(tmp_path):
     assert "cdn.jsdelivr.net" in TEMPLATE  # the template names the links it removes
 
 
+def test_live_charts_import_the_shared_plotly_bundle_when_the_server_offers_one(tmp_path, monkeypatch):
+    import plotly.graph_objects as go
+
+    from evidence.dashboard.charts import SHARED_BUNDLE_ENV, bar_chart, widget_class
+    from evidence.dashboard.serve import share_plotly_bundle, template_root
+
+    table = pd.DataFrame({"theme": ["a", "b"], "units": [3, 1]})
+    monkeypatch.delenv(SHARED_BUNDLE_ENV, raising=False)
+    assert widget_class() is go.FigureWidget
+    assert len(bar_chart(table, "theme", "units", title="t")._esm) > 1_000_000  # plotly's own bundle, per chart
+
+    path = share_plotly_bundle(tmp_path)
+    served = tmp_path / "voila" / "templates" / "evidence" / "static" / path.rsplit("/", 1)[1]
+    original = Path(go.__file__).parents[1] / "package_data" / "widgetbundle.js"
+    assert path.startswith("/voila/static/plotly-widget-") and served.read_bytes() == original.read_bytes()
+    template = (template_root(tmp_path, path) / "voila" / "templates" / "evidence" / "index.html.j2").read_text()
+    assert f'import "{path}";' in template and "cdn.jsdelivr.net" in template
+
+    monkeypatch.setenv(SHARED_BUNDLE_ENV, path)
+    chart = bar_chart(table, "theme", "units", title="t")
+    assert isinstance(chart, go.FigureWidget) and len(chart._esm) < 300 and f'import(new URL("{path}"' in chart._esm
+    assert list(chart.data[0].y) == ["b", "a"]
+
+
 def test_commands_say_clearly_when_there_is_no_bundle(tmp_path):
     for command in (["dashboards", "--port", "0"], ["export-html"]):
         result = subprocess.run([sys.executable, "-m", "evidence", *command, "--project", str(tmp_path)],

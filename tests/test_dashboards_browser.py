@@ -56,12 +56,19 @@ class Visit:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.remote: list[str] = []
+        self.bundle_requests: list[str] = []  # the shared copy of plotly's widget bundle (see evidence.dashboard.charts)
+        self.received = 0  # characters/bytes the page received over the kernel's websocket
         self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         self.page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "blob:", "data:", "file:"))
                      else self.remote.append(r.url))
+        self.page.on("request", lambda r: self.bundle_requests.append(r.url) if "/plotly-widget-" in r.url else None)
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
         self.page.goto(url, timeout=LOAD_TIMEOUT)
         self.page.wait_for_selector(".ev-section", timeout=LOAD_TIMEOUT)
+
+    def _count(self, payload: str | bytes) -> None:
+        self.received += len(payload)
 
     def count(self, selector: str) -> int:
         return self.page.locator(selector).count()
@@ -172,6 +179,9 @@ def test_evidence_and_outcomes_shows_effects_and_caveats(server, browser, projec
     assert visit.count('table[data-table="effects"] tbody tr') == len(effects)
     caveats = visit.page.inner_text("[data-section=caveats]")
     assert "Comparison group" in caveats and "Missing data" in caveats
+    # both charts drew from one shared copy of plotly's widget bundle, fetched once; none came over the kernel
+    assert len(visit.bundle_requests) == 1, visit.bundle_requests
+    assert visit.received < 1_000_000, f"{visit.received} received over the kernel connection"
     visit.page.close()
 
 

@@ -3,10 +3,19 @@
 Every builder returns a ``go.FigureWidget`` for a live dashboard (``live=True``; under Voila
 ``fig.show()`` raises a browser error, a FigureWidget does not) or a plain ``go.Figure`` for the
 static HTML export. Each chart is shown beside a table of the same numbers.
+
+Under plotly 7 a FigureWidget is an anywidget whose front-end code is plotly's whole 5 MB widget
+bundle, sent over the kernel connection and evaluated afresh for every chart. When the server names a
+shared copy of that bundle (:data:`SHARED_BUNDLE_ENV`, set by :func:`evidence.dashboard.serve.start`),
+live charts send a few lines instead, which import the shared copy from the page's own server: the
+browser fetches and evaluates plotly once per page however many charts it shows.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 from typing import Any
 
 import pandas as pd
@@ -16,6 +25,30 @@ OKABE_ITO = {"orange": "#E69F00", "sky blue": "#56B4E9", "green": "#009E73", "ye
 SEQUENCE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky blue", "purple", "yellow")]
 WAVE_COLOURS = {"before": OKABE_ITO["orange"], "after": OKABE_ITO["blue"]}
 HEAT_SCALE = [[0.0, "#FFFFFF"], [1.0, OKABE_ITO["blue"]]]  # one hue, light to dark: safe for every reader
+SHARED_BUNDLE_ENV = "EVIDENCE_PLOTLY_WIDGET_PATH"
+"""Path (on the server that shows the page) of a copy of plotly's widget bundle; unset: each chart carries its own."""
+SHARED_LOADER = """const shared = await import(new URL(%s, window.location.href).href);
+export default shared.default;
+"""
+"""The front-end module of a live chart when the bundle is shared: anywidget evaluates it as a module
+(top-level await allowed); the browser's module map keeps one copy of plotly per page."""
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_widget_class(path: str) -> type:
+    """A FigureWidget whose front-end code imports plotly's widget bundle from ``path`` on the page's server."""
+    import plotly.graph_objects as go
+
+    return type("FigureWidget", (go.FigureWidget,), {"_esm": SHARED_LOADER % json.dumps(path),
+                                                    "__module__": __name__})
+
+
+def widget_class() -> type:
+    """The FigureWidget class live charts use here (shared bundle when the server offers one)."""
+    import plotly.graph_objects as go
+
+    path = os.environ.get(SHARED_BUNDLE_ENV, "")
+    return _shared_widget_class(path) if path else go.FigureWidget
 
 
 def _figure(data: list[Any], layout: dict[str, Any], live: bool) -> Any:
@@ -24,7 +57,7 @@ def _figure(data: list[Any], layout: dict[str, Any], live: bool) -> Any:
     base = dict(template="plotly_white", font=dict(size=13), margin=dict(l=10, r=10, t=40, b=10),
                 colorway=SEQUENCE, height=max(260, layout.pop("height", 360)))
     base.update(layout)
-    return go.FigureWidget(data=data, layout=base) if live else go.Figure(data=data, layout=base)
+    return widget_class()(data=data, layout=base) if live else go.Figure(data=data, layout=base)
 
 
 def bar_chart(table: pd.DataFrame, label: str, value: str, *, title: str, live: bool = True,

@@ -5,11 +5,14 @@ server runs the notebooks on the python3 kernel of the interpreter running this 
 (``strip_sources``), keeps one kernel per dashboard pre-heated so a page opens quickly, and fetches
 nothing from the network: no browser is opened, and a small template (:data:`TEMPLATE`) drops the two
 font stylesheets Voila's lab template loads from a CDN (MathJax is off in that template already).
+The template's static folder also holds one copy of plotly's widget bundle, which every chart on a page
+imports from there (see :mod:`.charts`) instead of each chart sending its own 5 MB copy.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from ..errors import EvidenceError
 from .bundle import PROJECT_ENV, check_bundle, results_folder
+from .charts import SHARED_BUNDLE_ENV
 
 TEMPLATE_NAME = "evidence"
 CDN_LINKS = (
@@ -32,6 +36,9 @@ CDN_LINKS = (
 TEMPLATE = "{%- extends 'lab/index.html.j2' -%}\n{%- block notebook_css -%}\n{%- set css = super() -%}\n{{ css" + "".join(
     f" | replace('{link}', '')" for link in CDN_LINKS) + " }}\n{%- endblock notebook_css -%}\n"
 """Voila's lab template without its CDN stylesheets (the dashboards use no icon fonts)."""
+PRELOAD = ("{%- block html_head_js -%}\n{{ super() }}\n<script type=\"module\" async>import BUNDLE;</script>\n"
+           "{%- endblock html_head_js -%}\n")
+"""Head of the page: start fetching and evaluating the shared plotly bundle while the notebook still runs."""
 REPO_DASHBOARDS = Path(__file__).resolve().parents[3] / "dashboards"
 
 
@@ -63,13 +70,38 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def template_root(folder: Path) -> Path:
-    """Write the template into ``folder/voila/templates/evidence`` (a JUPYTER_PATH entry); returns ``folder``."""
+def template_root(folder: Path, shared_bundle: str = "") -> Path:
+    """Write the template into ``folder/voila/templates/evidence`` (a JUPYTER_PATH entry); returns ``folder``.
+    With ``shared_bundle`` (a path from :func:`share_plotly_bundle`) the page loads that bundle from its head."""
+    import json
+
     target = folder / "voila" / "templates" / TEMPLATE_NAME
     target.mkdir(parents=True, exist_ok=True)
     (target / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
-    (target / "index.html.j2").write_text(TEMPLATE, encoding="utf-8")
+    text = TEMPLATE + (PRELOAD.replace("BUNDLE", json.dumps(shared_bundle)) if shared_bundle else "")
+    (target / "index.html.j2").write_text(text, encoding="utf-8")
     return folder
+
+
+def share_plotly_bundle(folder: Path) -> str:
+    """Copy plotly's widget bundle into the template's static folder under ``folder`` (see :func:`template_root`);
+    returns the path Voila serves it at (``/voila/static/...``)."""
+    from importlib.metadata import version
+    from importlib.util import find_spec
+
+    spec = find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise EvidenceError("plotly is not installed in this environment; install the project's dependencies")
+    source = Path(list(spec.submodule_search_locations)[0]) / "package_data" / "widgetbundle.js"
+    name = f"plotly-widget-{version('plotly')}.js"
+    static = folder / "voila" / "templates" / TEMPLATE_NAME / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    target = static / name
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        temp = target.with_name(f".{name}.tmp")
+        shutil.copyfile(source, temp)
+        os.replace(temp, target)
+    return f"/voila/static/{name}"
 
 
 def notebooks_folder(project_dir: Path, given: str | Path | None = None) -> Path:
@@ -109,7 +141,10 @@ def start(project: str | Path | None = None, *, port: int | None = None, noteboo
     port = port or free_port()
     env = dict(os.environ)
     env[PROJECT_ENV] = str(project_dir.resolve())
-    roots = [str(template_root(project_dir / "cache" / "voila")), str(Path(sys.prefix) / "share" / "jupyter")]
+    templates = project_dir / "cache" / "voila"
+    env[SHARED_BUNDLE_ENV] = share_plotly_bundle(templates)
+    template_root(templates, env[SHARED_BUNDLE_ENV])
+    roots = [str(templates), str(Path(sys.prefix) / "share" / "jupyter")]
     env["JUPYTER_PATH"] = os.pathsep.join(roots + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(voila_command(folder, port, preheat=preheat), env=env, cwd=str(folder),
