@@ -76,3 +76,16 @@ def test_autocode_rules_keeps_reviewed_work_and_failed_runs_lose_nothing(project
         assert len(p.codings(coder="kw")) == before
         runs = p.store.read_sql("SELECT status FROM runs WHERE kind = 'autocode' ORDER BY id")
         assert runs["status"].tolist()[-1] == "failed"
+
+
+def test_autocode_similarity_stores_explained_suggestions(project: str) -> None:
+    """The similarity coder through `evidence autocode` (the path the analysis notebook takes)."""
+    from evidence.project import Project
+
+    assert main(["autocode", "--project", project, "--method", "similarity", "--coder", "sim",
+                 "--embedder", "tfidf"]) == 0
+    with Project.open(project) as p:
+        suggested = p.codings(coder="sim")
+    assert not suggested.empty
+    assert set(suggested["origin"]) == {"similarity"} and set(suggested["status"]) == {"suggested"}
+    assert suggested["explanation"].str.len().min() > 0 and suggested["confidence"].notna().all()

@@ -98,8 +98,8 @@ class SimilarityCoder:
         scores, reasons = self.scores(segments["text"].tolist(), vectors)
         return suggestions_frame(segments["id"].tolist(), scores, reasons, self.thresholds_())
 
-    def codings(self, segments: pd.DataFrame) -> list[Coding]:
-        return to_codings(self.suggest(segments), coder=self.coder, origin=self.origin,
+    def codings(self, segments: pd.DataFrame, vectors: np.ndarray | None = None) -> list[Coding]:
+        return to_codings(self.suggest(segments, vectors), coder=self.coder, origin=self.origin,
                           model_id=self.model_id, model_version=package_version())
 
     def tune_thresholds(self, texts: Sequence[str], labels: pd.DataFrame) -> dict[str, float]:
