@@ -286,7 +286,14 @@ def _write_transcripts(folder: Path, truth: Path, pupils: list[Any], rng: random
             truth_rows.append({"source_file": f"transcripts/{spec.file_name}", "turn_index": str(index),
                                "section": turn.section, "codes": ";".join(turn.codes), "speaker": turn.speaker})
     _write_csv(truth / "sections.csv", ("source_file", "turn_index", "section", "codes", "speaker"), truth_rows)
-    return written + [truth / "sections.csv"]
+    # researcher A also coded the roundtables: turns are named by file and turn number, since the
+    # workbench pseudonymises source ids at ingest
+    turns_path = folder.parent / "codings" / "researcher_a_turns.csv"
+    turns_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_csv(turns_path, ("source_file", "turn", "code"), [
+        {"source_file": r["source_file"], "turn": r["turn_index"], "code": code}
+        for r in truth_rows for code in r["codes"].split(";") if code])
+    return written + [truth / "sections.csv", turns_path]
 
 
 def _write_quotes(folder: Path, rows: list[dict[str, str]], pupils: list[Any], rng: random.Random) -> list[Path]:

@@ -143,7 +143,7 @@ def import_corpus_codings(project: Any, corpus: str | Path) -> pd.DataFrame:
 
     rows = []
     for path in find_corpus(corpus).codings:
-        coder = path.stem.removesuffix("_wide")
+        coder = path.stem.removesuffix("_wide").removesuffix("_turns")  # one researcher's quotes and turns
         report = import_codings(project, path, coder=coder)
         rows.append({"file": path.name, "coder": coder, "layout": report.layout,
                      "codings": len(project.codings(coder=coder, origin="import")),

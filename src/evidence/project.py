@@ -278,6 +278,12 @@ class Project:
         frame["metadata"] = frame["metadata"].map(json.loads)
         return frame
 
+    def source_for_file(self, path: str | Path) -> str | None:
+        """The id of the source ingested from this file (found by its path's hash), if any."""
+        path = Path(path)
+        row = self.store.source_by_path_key(content_hash(self._relative_path(path)), self._relative_path(path))
+        return None if row is None else str(row["id"])
+
     def source_text(self, source_id: str) -> str:
         return self.store.source(source_id).text
 

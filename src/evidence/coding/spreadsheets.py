@@ -6,6 +6,8 @@
 Accepted layouts (an ``id`` column matching ingested segment ids, e.g. quote ids):
     long   id, code              one row per (segment, code); ids repeat for several codes
     wide   id, Code 1, Code 2..  one row per segment, one code per column
+    turns  source_file, turn, code   a transcript file (relative to the sheet's folder or the corpus
+                                     folder above it) and a 0-based turn number, for coded roundtables
 A cell may also hold several codes separated by ";" or "|". A code is named by its id
 (``outcomes.confidence``), its name (``Confidence``) or a path of names (``Pupil outcomes->Confidence``),
 which also creates the hierarchy for codes the codebook lacks. Unknown codes are added to the
@@ -87,9 +89,14 @@ def read_coding_table(path: str | Path) -> pd.DataFrame:
     return table
 
 
+TURN_LOCATOR = ("source_file", "turn")
+
+
 def _layout(table: pd.DataFrame, path: str) -> tuple[str, str, list[str]]:
     columns = {c.strip().lower(): c for c in table.columns if c != "row"}
     id_column = next((columns[c] for c in ID_COLUMNS if c in columns), None)
+    if id_column is None and all(c in columns for c in TURN_LOCATOR):
+        id_column = ""  # rows name a transcript file and a turn number instead of a segment id
     if id_column is None:
         raise InputError(path, f"no id column (found: {', '.join(c for c in table.columns if c != 'row')})",
                          row=1, hint="name the column holding the quote or segment ids 'id'")
@@ -156,6 +163,32 @@ class _Resolver:
         return parent
 
 
+def _turn_locator(project: Any, path: Path, table: pd.DataFrame) -> Any:
+    """Map rows that say ``source_file`` (relative to the codings file's folder or the corpus folder above
+    it) and ``turn`` (0-based turn number in that transcript) to turn segment ids. Source ids are
+    pseudonymised at ingest, so a file and a turn number are how a codings sheet can name a turn."""
+    columns = {c.strip().lower(): c for c in table.columns if c != "row"}
+    file_column, turn_column = columns["source_file"], columns["turn"]
+    turns_by_source: dict[str, list[str]] = {}
+    sources: dict[str, str | None] = {}
+    for name in sorted(set(table[file_column].astype(str))):
+        candidates = [path.parent / name, path.parent.parent / name, Path(name)]
+        found = next((c for c in candidates if c.exists()), None)
+        sources[name] = None if found is None else project.source_for_file(found)
+    for source in {s for s in sources.values() if s}:
+        frame = project.segments(["turn"], source=source)
+        turns_by_source[source] = list(frame.sort_values("order")["id"])
+
+    def locate(record: dict[str, Any]) -> str:
+        source = sources.get(str(record[file_column]))
+        turn = str(record[turn_column]).strip()
+        if not source or not turn.isdigit() or int(turn) >= len(turns_by_source[source]):
+            return f"{record[file_column]}#turn {turn}"  # reported as an unknown segment
+        return turns_by_source[source][int(turn)]
+
+    return locate
+
+
 def import_codings(project: Any, path: str | Path, coder: str, *, skip_unknown: bool = False,
                    author: str = "") -> ImportReport:
     """Import a csv/xlsx of codings for ``coder`` in one transaction (see module docstring).
@@ -171,9 +204,11 @@ def import_codings(project: Any, path: str | Path, coder: str, *, skip_unknown: 
     report = ImportReport(path=str(path), coder=coder, layout=layout)
     segments = set(project.store.read_sql("SELECT id FROM segments")["id"])
     resolver = _Resolver(project_codebook(project), path.name)
+    locate = _turn_locator(project, path, table) if id_column == "" else None
     wanted: dict[tuple[str, str], int] = {}
     for record in table.to_dict("records"):
-        row, segment = int(record["row"]), str(record[id_column]).strip()
+        row = int(record["row"])
+        segment = locate(record) if locate is not None else str(record[id_column]).strip()
         cells = [str(record[c]).strip() for c in code_columns]
         labels = [part for cell in cells if cell for part in _SEPARATORS.split(cell) if part]
         if not segment:
