@@ -292,3 +292,34 @@ def test_cli_themes_and_sections_json(project, capsys):
 
     assert main(["sections", "--project", str(project.path), "--source", "nope", "--json"]) == 1
     assert "no source 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_large_corpus_uses_umap_and_hdbscan_deterministically():
+    """1,200 units: UMAP + HDBSCAN, outliers reassigned, same seed same themes (vectors are four
+    well-separated blobs standing in for embeddings, so no model is needed)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from evidence.themes.fit import ThemeModel
+
+    rng = np.random.default_rng(0)
+    base = corpus()
+    topics = sorted(TOPICS)
+    centres = rng.normal(size=(4, 32))
+    rows, vectors = [], []
+    for i in range(1200):
+        topic = i % 4
+        text = base[base["topic"] == topics[topic]]["text"].iloc[(i // 4) % 18]
+        rows.append({"id": f"u{i:04d}", "text": f"{text} ({i})", "topic": topic})
+        vectors.append(centres[topic] + 0.3 * rng.normal(size=32))
+    units = pd.DataFrame(rows)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    first = ThemeModel("auto", seed=0).fit(units, vectors)
+    assert first.params_["components"]["clustering"].startswith("HDBSCAN")
+    assert (first.assignments_["theme"] >= 0).all()  # outliers reassigned
+    assert adjusted_rand_score(units["topic"], first.assignments_["theme"]) > 0.9
+    again = ThemeModel("auto", seed=0).fit(units, vectors)
+    assert first.assignments_["theme"].tolist() == again.assignments_["theme"].tolist()
+    fixed = ThemeModel(4, seed=0).fit(units, vectors)
+    assert fixed.params_["components"]["clustering"] == "KMeans(4)" and len(fixed.themes_) == 4

@@ -148,6 +148,8 @@ class ThemeModel:
             n_out = int((topics == -1).sum())
             topics = np.asarray(model.reduce_outliers(docs, topics.tolist(), strategy="embeddings",
                                                       embeddings=embeddings))
+            # BERTopic warns that custom assignments break later topic reduction; we reduce nothing after
+            logging.getLogger("BERTopic").setLevel(logging.ERROR)
             model.update_topics(docs, topics=topics.tolist(), top_n_words=self.n_words,
                                 vectorizer_model=topic_vectorizer())
             self.components_ = {**self.components_, "outliers_reassigned": n_out}
