@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,38 +38,60 @@ SYNONYMS = {
 }
 
 
-def _table(path: Path) -> tuple[pd.DataFrame, str, str, int]:
-    """The raw table as strings, its encoding, file hash and the spreadsheet row of its first data row."""
+@dataclass
+class Table:
+    """A quote table as text cells: its header and one dict per data row."""
+
+    columns: list[str]
+    rows: list[dict[str, str]]
+    numbers: list[int]  # the spreadsheet row of each data row (header = row 1)
+
+
+def _table(path: Path) -> tuple[Table, str, str]:
+    """The raw table as text cells, its encoding and its file hash."""
     data = read_bytes(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if not data.startswith(b"PK"):
             raise InputError(path, "not an .xlsx workbook (no zip signature)", line=1,
                              hint="save it from Excel as .xlsx or .csv")
-        try:
-            from ..safety import check_zip
-        except ImportError:
-            check_zip = None
-        if check_zip is not None:
-            check_zip(path)
+        from ..safety import check_zip
+
+        check_zip(path)
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
             raise InputError(path, f"cannot read the workbook ({exc.__class__.__name__}: {exc})",
                              hint="open and re-save it in Excel") from None
-        return frame, "xlsx", content_hash(data), 2
+        columns = [str(c) for c in frame.columns]
+        frame.columns = columns
+        records = frame.to_dict("records")
+        return Table(columns, records, list(range(2, len(records) + 2))), "xlsx", content_hash(data)
     decoded = decode_bytes(path, data)
     try:
-        try:
-            separator = csv.Sniffer().sniff(decoded.text[:8192], delimiters=",;\t|").delimiter
-        except csv.Error:
-            separator = ","
-        frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False, sep=separator)
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(path, f"cannot parse the CSV: {exc}", hint="check quoting and separators") from None
-    return frame, decoded.encoding, decoded.file_hash, 2
+        dialect = csv.Sniffer().sniff(decoded.text[:8192], delimiters=",;\t|")
+        separator = dialect.delimiter
+    except csv.Error:
+        separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=separator)
+    try:
+        header = next(reader, [])
+        columns = [c.strip() for c in header]
+        rows, numbers = [], []
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue  # a blank line, not a row
+            if len(cells) > len(columns):
+                raise InputError(path, f"{len(cells)} cells but the header has {len(columns)}", row=number,
+                                 hint="check quoting: a text with the separator in it needs quotes")
+            rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)))))
+            numbers.append(number)
+    except csv.Error as exc:
+        raise InputError(path, f"cannot parse the CSV: {exc}", line=reader.line_num,
+                         hint="check quoting and separators") from None
+    return Table(columns, rows, numbers), decoded.encoding, decoded.file_hash
 
 
-def find_columns(path: Path, frame: pd.DataFrame, mapping: dict[str, str]) -> dict[str, str]:
+def find_columns(path: Path, frame: Table, mapping: dict[str, str]) -> dict[str, str]:
     """Which header plays which role (id, text, pupil, ...), from the mapping or by name."""
     headers = {str(c).strip().lower(): str(c) for c in frame.columns}
     found: dict[str, str] = {}
@@ -103,8 +126,8 @@ def read_quote_xlsx(path: Path, options: ReadOptions) -> Reading:
 
 def read_quote_table(path: Path, options: ReadOptions) -> Reading:
     meta = read_sidecar(path)
-    frame, encoding, file_hash, first_row = _table(path)
-    if frame.empty:
+    frame, encoding, file_hash = _table(path)
+    if not frame.rows:
         raise InputError(path, "the table has a header but no rows", line=2)
     columns = find_columns(path, frame, {**(meta.get("columns") or {}), **options.columns})
     wide = str(meta.get("layout", "")).lower() == "wide" or ("text" not in columns and "before" in columns
@@ -121,8 +144,7 @@ def read_quote_table(path: Path, options: ReadOptions) -> Reading:
     extra = [c for c in frame.columns if c not in used]
     seen: dict[str, int] = {}
     texts: list[tuple[str, dict[str, Any], int]] = []
-    for index, row in enumerate(frame.to_dict("records")):
-        row_number = index + first_row
+    for row_number, row in zip(frame.numbers, frame.rows):
         quote_id = _value(row, columns["id"])
         if not quote_id:
             raise InputError(path, "empty id", row=row_number, hint="give every row an id")
