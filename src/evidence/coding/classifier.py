@@ -5,11 +5,16 @@
     coder.predict_proba(new_texts)       # calibrated probabilities, one column per code
     coder.suggest(segments)              # segment, code, confidence, explanation
 
-Features are sentence embeddings and/or TF-IDF word n-grams (``features``). For each code with
-at least ``min_positives`` positive segments a class-weighted LogisticRegression is fitted;
-out-of-fold scores from a stratified k-fold give Platt scaling (calibrated probabilities) and the
-per-code threshold that maximises Cohen's kappa on the training share. The reason on a coding
-names the probability and the most similar training segment coded with that code.
+Features are sentence embeddings and/or TF-IDF word n-grams plus character n-grams (pupils'
+typos still share most of their character n-grams). For each code with at least ``min_positives``
+positive segments a class-weighted LogisticRegression is fitted; with codebook ``priors`` the
+code's definition, when-to-use text and example quotes join the training data as extra positive
+segments (weight ``anchor_weight``), which matters most when only a handful of segments are coded,
+and a code the researcher has used but not yet on any training segment gets a model from those
+codebook texts alone. Out-of-fold scores from a stratified k-fold give Platt scaling (calibrated
+probabilities) and the per-code threshold that maximises Cohen's kappa on the training share,
+shrunk towards ``default_margin`` when positives are few. The reason on a coding names the
+probability and the most similar training segment coded with that code.
 """
 
 from __future__ import annotations
@@ -36,20 +41,27 @@ class ClassifierCoder:
         features: "embeddings+tfidf" (default), "embeddings" or "tfidf".
         C: inverse regularisation strength of the logistic regressions.
         class_weight: "balanced" (default) or None.
-        min_positives: codes with fewer positive training segments get no model.
+        min_positives: codes with fewer positive training segments get no model of their own (they
+            fall back on the codebook: a model of its texts alone, or its keyword rules); default 1
+            when the codebook's texts join the training data, else 3.
+        char_ngrams: add TF-IDF character 2-5-grams within words to the word n-grams.
         cv: folds for the out-of-fold scores behind calibration and thresholds.
         tune_thresholds: pick each code's threshold by kappa on out-of-fold probabilities.
         priors: a fitted :class:`evidence.coding.priors.CodebookPriors` adding the codebook's rule
             and similarity scores as features (helps most when few segments are coded).
         prior_weight: scale of those prior features.
+        anchor_weight: sample weight of the codebook's texts as extra positives (0: not used).
+        default_margin: cut-off on the model's decision value when positives are too few to tune one;
+            below 0 because a class-balanced model's own boundary is too strict for rare codes.
         random_state: seed for the folds and solvers.
     """
 
     origin = "classifier"
 
     def __init__(self, embedder: Any = None, *, features: str = "embeddings+tfidf", C: float = 4.0,
-                 class_weight: str | None = "balanced", min_positives: int = 3, cv: int = 4,
-                 tune_thresholds: bool = True, priors: Any = None, prior_weight: float = 2.0,
+                 class_weight: str | None = "balanced", min_positives: int | None = None, cv: int = 4,
+                 char_ngrams: bool = True, tune_thresholds: bool = True, priors: Any = None,
+                 prior_weight: float = 2.0, anchor_weight: float = 1.0, default_margin: float = -0.5,
                  random_state: int = 0, coder: str = "classifier") -> None:
         self.embedder = embedder
         self.features = features
@@ -57,9 +69,12 @@ class ClassifierCoder:
         self.class_weight = class_weight
         self.min_positives = min_positives
         self.cv = cv
+        self.char_ngrams = char_ngrams
         self.tune_thresholds = tune_thresholds
         self.priors = priors
         self.prior_weight = prior_weight
+        self.anchor_weight = anchor_weight
+        self.default_margin = default_margin
         self.random_state = random_state
         self.coder = coder
 
@@ -67,7 +82,12 @@ class ClassifierCoder:
     def model_id(self) -> str:
         embedder = getattr(self.embedder, "model_id", "none") if "embeddings" in self.features else "none"
         priors = "+codebook-priors" if self.priors is not None else ""
-        return f"classifier:logreg-C{self.C}:{self.features}{priors}:{embedder}:seed{self.random_state}"
+        priors += f"+anchors{self.anchor_weight:g}" if self._use_anchors() else ""
+        chars = "+chars" if self.char_ngrams and "tfidf" in self.features else ""
+        return f"classifier:logreg-C{self.C}:{self.features}{chars}{priors}:{embedder}:seed{self.random_state}"
+
+    def _use_anchors(self) -> bool:
+        return self.priors is not None and self.anchor_weight > 0
 
     # -- features -------------------------------------------------------------------------------
     def _matrix(self, texts: Sequence[str], vectors: np.ndarray | None, fitting: bool) -> Any:
@@ -85,10 +105,15 @@ class ClassifierCoder:
             blocks.append(sparse.csr_matrix(np.asarray(vectors, dtype=np.float64)))
         if "tfidf" in self.features:
             if fitting:
+                vocabulary = list(texts) + self.anchors_["text"].tolist()
                 self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                                   strip_accents="unicode", lowercase=True)
-                self.vectorizer_.fit(list(texts))
+                                                   strip_accents="unicode", lowercase=True).fit(vocabulary)
+                self.char_vectorizer_ = TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, strip_accents="unicode",
+                    lowercase=True).fit(vocabulary) if self.char_ngrams else None
             blocks.append(self.vectorizer_.transform(list(texts)))
+            if self.char_vectorizer_ is not None:
+                blocks.append(self.char_vectorizer_.transform(list(texts)))
         matrix = sparse.hstack(blocks).tocsr() if len(blocks) > 1 else blocks[0]
         if self.priors is None:
             return matrix, None
@@ -106,12 +131,31 @@ class ClassifierCoder:
     def _model(self) -> Any:
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+        # the dual problem is the small one here (far fewer segments than features): ~10x faster, same model
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", dual=True,
                                   max_iter=1000, random_state=self.random_state)
 
     # -- learning -------------------------------------------------------------------------------
+    def _anchor_table(self, codes: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """The codebook texts (definition, when to use, examples) of ``codes``, and their embeddings."""
+        from evidence.coding.similarity import code_anchors
+
+        if not self._use_anchors():
+            return pd.DataFrame(columns=["code", "kind", "text"]), None
+        anchors = code_anchors(self.priors.codebook)
+        keep = anchors["code"].isin(list(codes)).to_numpy()
+        vectors = None
+        if "embeddings" in self.features:
+            similarity = getattr(self.priors, "similarity_", None)
+            if similarity is not None:
+                vectors = similarity.anchor_vectors_[keep]
+            elif self.embedder is not None:
+                vectors = self.embedder.embed(anchors["text"][keep].tolist())
+        return anchors[keep].reset_index(drop=True), vectors
+
     def fit(self, texts: Sequence[str], labels: pd.DataFrame, vectors: np.ndarray | None = None) -> "ClassifierCoder":
         """Learn one model per code from 0/1 ``labels`` (rows aligned with ``texts``)."""
+        from scipy import sparse
         from sklearn.model_selection import StratifiedKFold
 
         texts = list(texts)
@@ -119,47 +163,81 @@ class ClassifierCoder:
             raise ValueError(f"{len(texts)} texts but {len(labels)} label rows")
         if len(texts) < 4:
             raise NotEnoughDataError(f"the classifier needs at least 4 coded segments, got {len(texts)}")
+        if "embeddings" in self.features and vectors is None and self.embedder is not None:
+            vectors = self.embedder.embed(texts)
+        self.anchors_, anchor_vectors = self._anchor_table(labels.columns)
         shared, prior = self._matrix(texts, vectors, fitting=True)
+        n = len(texts)
+        if len(self.anchors_):  # the codebook's texts are rows n, n+1, ... after the coded segments
+            extra, extra_prior = self._matrix(self.anchors_["text"].tolist(), anchor_vectors, fitting=False)
+            shared = sparse.vstack([shared, extra]).tocsr()
+            prior = None if prior is None else np.vstack([prior, extra_prior])
         Y = labels.to_numpy(dtype=int)
+        minimum = self._min_positives()
         self.codes_, self.models_, self.platt_, self.thresholds_ = [], {}, {}, {}
         self.skipped_: dict[str, int] = {}
+        self.fallback_: list[str] = []
         self.train_texts_ = texts
         self.train_labels_ = labels.reset_index(drop=True)
         self.train_vectors_ = vectors if vectors is not None and "embeddings" in self.features else None
         for j, code in enumerate(labels.columns):
             y = Y[:, j]
             positives, negatives = int(y.sum()), int(len(y) - y.sum())
-            if positives < self.min_positives or negatives < 2:
+            anchor_rows = n + np.flatnonzero(self.anchors_["code"].to_numpy() == code)
+            if negatives < 2 or (positives < minimum and len(anchor_rows) == 0):
                 self.skipped_[code] = positives
                 continue
+            if positives < minimum:  # the codebook's own texts stand in for coded examples
+                self.skipped_[code] = positives
+                self.fallback_.append(code)
             X = self._for_code(code, shared, prior)
-            folds = min(self.cv, positives, negatives)
-            oof = np.zeros(len(y))
-            if folds >= 2:
-                splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
-                for train, test in splitter.split(X, y):
-                    oof[test] = self._model().fit(X[train], y[train]).decision_function(X[test])
-            model = self._model().fit(X, y)
-            if folds < 2:
-                oof = model.decision_function(X)
-            self.platt_[code] = _platt(oof, y)
-            probabilities = _apply_platt(self.platt_[code], oof)
-            self.thresholds_[code] = (
-                best_threshold(y, probabilities, shrink=max(0.0, 0.5 - positives / 40)) if self.tune_thresholds else 0.5)
+            model, oof = self._fit_code(X, y, anchor_rows, StratifiedKFold)
+            margin = self.default_margin
+            if oof is not None and self.tune_thresholds:
+                margin = best_threshold(y, oof, default=margin, shrink=max(0.0, 0.5 - positives / 40))
+            self.platt_[code] = _platt(oof, y) if oof is not None else (1.0, 0.0)
+            self.thresholds_[code] = float(_apply_platt(self.platt_[code], np.array([margin]))[0])
             self.models_[code] = model
             self.codes_.append(code)
-        self.fallback_: list[str] = []
-        if self.priors is not None:  # codes without enough examples yet: the codebook's rules stand in
+        if self.priors is not None:  # codes without any model yet: the codebook's rules stand in
             for code in self.skipped_:
-                if code in self.priors.codes_ and self.priors.codebook.terms(code):
+                if code not in self.models_ and code in self.priors.codes_ and self.priors.codebook.terms(code):
                     self.fallback_.append(code)
                     self.codes_.append(code)
                     self.thresholds_[code] = 0.5
         if not self.codes_:
             raise NotEnoughDataError(
-                f"no code has {self.min_positives} or more positive segments to learn from "
+                f"no code has {minimum} or more positive segments to learn from "
                 f"(counts: {self.skipped_}); code more segments first")
         return self
+
+    def _min_positives(self) -> int:
+        if self.min_positives is not None:
+            return self.min_positives
+        return 1 if self._use_anchors() else 3
+
+    def _fit_code(self, X: Any, y: np.ndarray, anchor_rows: np.ndarray, splitter: Any) -> tuple[Any, np.ndarray | None]:
+        """One code's model on the coded rows plus its codebook rows, and out-of-fold decision values.
+
+        The codebook rows are positives in every fold; only coded segments are held out. Without
+        two positives and two negatives among the coded segments there are no out-of-fold values.
+        """
+        n = len(y)
+
+        def fitted(rows: np.ndarray) -> Any:
+            target = np.concatenate([y[rows], np.ones(len(anchor_rows), dtype=int)])
+            weights = np.concatenate([np.ones(len(rows)), np.full(len(anchor_rows), self.anchor_weight)])
+            return self._model().fit(X[np.concatenate([rows, anchor_rows])], target, sample_weight=weights)
+
+        model = fitted(np.arange(n))
+        positives = int(y.sum())
+        folds = min(self.cv, positives, n - positives)
+        if folds < 2:
+            return model, None
+        oof = np.zeros(n)
+        for train, test in splitter(n_splits=folds, shuffle=True, random_state=self.random_state).split(np.zeros(n), y):
+            oof[test] = fitted(train).decision_function(X[test])
+        return model, oof
 
     # -- applying -------------------------------------------------------------------------------
     def decision_scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> pd.DataFrame:
@@ -207,7 +285,10 @@ class ClassifierCoder:
             for code in self.codes_:
                 example = nearest.get(code, [None] * len(texts))[i]
                 text = f"probability {probabilities.at[i, code]:.2f} (threshold {self.thresholds_[code]:.2f})"
-                if code in self.fallback_:
+                if code in self.fallback_ and code in self.models_:
+                    text = (f"codebook definition and examples (only {self.skipped_[code]} coded examples so far);"
+                            f" probability {probabilities.at[i, code]:.2f}")
+                elif code in self.fallback_:
                     text = (f"keyword rule (only {self.skipped_[code]} coded examples so far, too few for a model);"
                             f" confidence {probabilities.at[i, code]:.2f}")
                 elif example:
@@ -247,6 +328,8 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     if len(np.unique(y)) < 2:
         return 1.0, 0.0
     model = LogisticRegression(C=1e4, solver="lbfgs").fit(scores.reshape(-1, 1), y)
+    if model.coef_[0, 0] <= 0:  # held-out scores no better than chance: keep the model's own scale
+        return 1.0, 0.0
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
