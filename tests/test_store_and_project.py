@@ -136,3 +136,16 @@ def test_file_names_that_name_a_pupil_are_not_stored(project, tmp_path):
     dump = "\n".join(project.store.connection.iterdump()).lower()
     assert "jayden" not in dump and "okafor" not in dump
     assert project.ingest([path]).files[0].status == "unchanged"  # still found again by its path
+
+
+def test_a_lower_numbered_migration_added_later_is_still_applied(tmp_path, monkeypatch):
+    import evidence.store as store_module
+
+    shipped = migrations()
+    monkeypatch.setattr(store_module, "migrations", lambda: [m for m in shipped if m[0] != 2])
+    Store(tmp_path / "s.sqlite").close()  # a store made before migration 0002 existed, at a higher version
+    monkeypatch.setattr(store_module, "migrations", lambda: shipped)
+    store = Store(tmp_path / "s.sqlite")
+    columns = {r[1] for r in store.connection.execute("PRAGMA table_info(sources)")}
+    assert "path_key" in columns
+    assert store.schema_version() == shipped[-1][0]

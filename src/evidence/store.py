@@ -110,22 +110,38 @@ class Store:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        current = self.schema_version()
+        """Apply every shipped migration this store has not had yet, each in its own transaction.
+
+        Applied migrations are recorded by name (``applied_migrations``), so a migration numbered below
+        one already applied (areas own number ranges) is still applied. ``PRAGMA user_version`` holds
+        the highest number applied, to refuse stores written by a newer workbench.
+        """
         known = migrations()
         latest = known[-1][0] if known else 0
+        current = self.schema_version()
         if current > latest:
             raise ProjectError(
                 f"{self.path}: store schema version {current} is newer than this workbench knows "
                 f"({latest}); upgrade the evidence package"
             )
+        conn = self._conn
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'applied_migrations'").fetchone()
+        with self.transaction():
+            conn.execute("CREATE TABLE IF NOT EXISTS applied_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            if not has_table and current:  # a store from before this table: numbers up to user_version ran
+                conn.executemany("INSERT OR IGNORE INTO applied_migrations VALUES (?, ?)",
+                                 [(name, now()) for number, name, _ in known if number <= current])
+        applied = {r[0] for r in conn.execute("SELECT name FROM applied_migrations")}
         for number, name, sql in known:
-            if number <= current:
+            if name in applied:
                 continue
             try:
-                with self.transaction() as conn:
+                with self.transaction() as tx:
                     for statement in _split_sql(sql):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
+                        tx.execute(statement)
+                    tx.execute("INSERT INTO applied_migrations VALUES (?, ?)", (name, now()))
+                    tx.execute(f"PRAGMA user_version = {max(number, self.schema_version())}")
             except sqlite3.Error as exc:
                 raise ProjectError(f"{self.path}: migration {name} failed: {exc}") from exc
 
