@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from evidence.codebook import load_codebook
-from evidence.coding.active import suggest_next, uncertainty_sample
+from evidence.coding.active import diverse_top, suggest_next, uncertainty_sample
 from evidence.coding.classifier import ClassifierCoder
 from evidence.coding.curve import learning_curve
 from evidence.coding.labels import label_matrix
@@ -79,11 +79,33 @@ def test_classifier_codings_explain_themselves(labelled, priors) -> None:
     segments = pd.DataFrame({"id": [f"s{i}" for i in range(40)], "text": texts[200:240]})
     codings = coder.codings(segments)
     assert codings and {c.origin for c in codings} == {"classifier"} and {c.status for c in codings} == {"suggested"}
-    modelled = [c for c in codings if c.code in coder.models_]
+    modelled = [c for c in codings if c.code in coder.models_ and c.code not in coder.fallback_]
     assert modelled and all("probability" in c.explanation and "most like coded segment" in c.explanation for c in modelled)
     assert all(c.model_id.startswith("classifier:") and c.confidence is not None for c in codings)
     fallback = [c for c in codings if c.code in coder.fallback_]
     assert all("keyword rule" in c.explanation for c in fallback)
+
+
+def test_codebook_examples_stand_in_for_a_code_nobody_has_coded_yet(labelled, priors) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    texts, labels = labelled
+    train = slice(0, 60)
+    counts = labels.iloc[train].sum()
+    later = labels.iloc[60:].sum()
+    unseen = [c for c in labels.columns if counts[c] == 0 and later[c] >= 5 and c in priors.codes_]
+    assert unseen, "the synthetic sample should have a code first used after segment 60"
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0).fit(texts[train], labels.iloc[train])
+    assert set(unseen) <= set(coder.fallback_) and set(unseen) <= set(coder.models_)
+    assert "+anchors1" in coder.model_id and "+chars" in coder.model_id
+    probabilities = coder.predict_proba(texts[60:])
+    for code in unseen:  # learned from the codebook's definition and examples alone, yet ranks better than chance
+        assert roc_auc_score(labels[code].to_numpy()[60:], probabilities[code]) > 0.6, code
+    reasons = coder.explain(texts[60:62], probabilities.iloc[:2].reset_index(drop=True))
+    assert reasons[unseen[0]].str.startswith("codebook definition and examples (only 0 coded").all()
+    without = ClassifierCoder(features="tfidf", priors=priors, anchor_weight=0, random_state=0).fit(
+        texts[train], labels.iloc[train])
+    assert not set(unseen) & set(without.models_)  # without the codebook's texts they get keyword rules only
 
 
 def test_classifier_refuses_when_nothing_can_be_learned(priors) -> None:
@@ -103,6 +125,16 @@ def test_suggest_next_ranks_segments_by_uncertainty(labelled, priors) -> None:
     chosen = uncertainty_sample(lambda: ClassifierCoder(features="tfidf", priors=priors, random_state=0),
                                 texts[:200], labels.iloc[:200], 60, seed=1)
     assert len(chosen) == len(set(chosen)) == 60
+
+
+def test_uncertainty_batches_skip_near_duplicates() -> None:
+    vectors = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0], [0.6, 0.8]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = np.array([0.9, 0.8, 0.7, 0.1])
+    assert diverse_top(scores, 2).tolist() == [0, 1]  # no vectors: plain top-n
+    assert diverse_top(scores, 2, vectors).tolist() == [0, 2]  # 1 is a near-copy of 0
+    assert diverse_top(scores, 3, vectors, diversity=0.5).tolist() == [0, 2, 1]  # 3 is like 2 (0.8), 1 like 0
+    assert diverse_top(scores, 4, vectors, diversity=1.0).tolist() == [0, 1, 2, 3]
 
 
 def test_learning_curve_improves_with_more_coding(labelled, priors) -> None:

@@ -5,7 +5,9 @@
 A segment's uncertainty is 1 when some code's probability sits exactly on that code's threshold and
 falls to 0 as every code's probability moves far from its threshold (see
 :meth:`ClassifierCoder.uncertainty`). Coding those segments first teaches the model most per
-segment a researcher reads.
+segment a researcher reads. Pupils often say nearly the same thing in nearly the same words, so
+a batch skips segments whose embedding is almost identical (cosine above ``diversity``) to one
+already picked for it: coding the same sentence twice teaches the model once.
 """
 
 from __future__ import annotations
@@ -18,25 +20,54 @@ import pandas as pd
 from evidence.coding.classifier import ClassifierCoder
 
 
+def diverse_top(scores: np.ndarray, n: int, vectors: np.ndarray | None = None, diversity: float = 0.9) -> np.ndarray:
+    """Positions of the ``n`` highest ``scores``, skipping near-duplicates of those already taken.
+
+    With L2-normalised ``vectors``, a candidate whose cosine similarity to an earlier pick exceeds
+    ``diversity`` waits until no other candidate is left (1.0 or no vectors: plain top-n).
+    """
+    ranked = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+    if vectors is None or diversity >= 1.0:
+        return ranked[:n]
+    taken: list[int] = []
+    blocked = np.zeros(len(ranked), dtype=bool)
+    for k in ranked:
+        if len(taken) == n:
+            break
+        if not blocked[k]:
+            taken.append(int(k))
+            blocked |= vectors @ vectors[k] > diversity
+    if len(taken) < n:  # only near-duplicates remain: take them in order of score
+        chosen = set(taken)
+        taken += [int(k) for k in ranked if k not in chosen][: n - len(taken)]
+    return np.array(taken, dtype=int)
+
+
 def suggest_next(coder: ClassifierCoder, segments: pd.DataFrame, n: int = 10,
-                 vectors: np.ndarray | None = None) -> pd.DataFrame:
-    """The ``n`` most uncertain segments: columns id, text, uncertainty (highest first)."""
+                 vectors: np.ndarray | None = None, diversity: float = 0.9) -> pd.DataFrame:
+    """The ``n`` most uncertain segments (near-duplicates skipped when ``vectors`` are given):
+    columns id, text, uncertainty (highest first)."""
     if segments.empty:
         return pd.DataFrame(columns=["id", "text", "uncertainty"])
     scores = coder.uncertainty(segments["text"].tolist(), vectors)
-    ranked = segments[["id", "text"]].assign(uncertainty=scores)
-    return ranked.sort_values("uncertainty", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    picked = diverse_top(scores, n, vectors, diversity)
+    ranked = segments[["id", "text"]].iloc[picked].assign(uncertainty=scores[picked])
+    return ranked.sort_values("uncertainty", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[str], labels: pd.DataFrame,
                        budget: int, *, seed: int, vectors: np.ndarray | None = None,
-                       start: int | None = None, batches: int = 6) -> np.ndarray:
+                       start: int | None = None, batches: int = 6, diversity: float = 0.9) -> np.ndarray:
     """Simulate a researcher coding ``budget`` segments chosen by uncertainty sampling.
 
-    Starts from ``start`` random segments (default: half the budget, at least 20), then in
-    ``batches`` rounds refits the classifier on what is coded so far and adds the most uncertain
-    of the rest. Returns the indices coded, in the order they were chosen.
+    Starts from ``start`` random segments (default: half the budget, at least 20: a model needs
+    a few examples of each code before its doubts mean anything), then in ``batches`` rounds
+    refits the classifier on what is coded so far and adds the most uncertain of the rest,
+    skipping near-duplicates within a round (see :func:`diverse_top`). Returns the indices
+    coded, in the order they were chosen.
     """
+    from evidence.errors import NotEnoughDataError
+
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(texts))
     start = min(budget, start if start is not None else max(20, budget // 2))
@@ -45,18 +76,15 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
     step = max(1, int(np.ceil((budget - start) / batches)))
     while len(chosen) < budget and pool:
         take = min(step, budget - len(chosen))
+        pool_vectors = None if vectors is None else vectors[pool]
         try:
             coder = make_coder().fit([texts[i] for i in chosen], labels.iloc[chosen],
                                      None if vectors is None else vectors[chosen])
-            pool_vectors = None if vectors is None else vectors[pool]
-            scores = coder.uncertainty([texts[i] for i in pool], pool_vectors)
-            picked = [pool[k] for k in np.argsort(-scores, kind="stable")[:take]]
-        except Exception as exc:  # too few positives yet: fall back to random picks this round
-            from evidence.errors import NotEnoughDataError
-
-            if not isinstance(exc, NotEnoughDataError):
-                raise
+        except NotEnoughDataError:  # too few positives yet: random picks this round
             picked = pool[:take]
+        else:
+            scores = coder.uncertainty([texts[i] for i in pool], pool_vectors)
+            picked = [pool[k] for k in diverse_top(scores, take, pool_vectors, diversity)]
         chosen += picked
         picked_set = set(picked)
         pool = [i for i in pool if i not in picked_set]
