@@ -5,7 +5,7 @@
    Target: each dashboard within 1.5x of the trivial notebook. Two trivial notebooks are timed: one with
    plotly's own FigureWidget (which sends plotly's 5 MB bundle with the chart) and one with the dashboards'
    FigureWidget (which imports the copy the server shares); each dashboard's ratio against both is printed.
-   Pages are visited in turn, round after round, so machine load falls on all of them alike.
+   Pages are visited in turn, each round starting one page later, so load and warm-up fall on all of them alike.
 2. Time for a filter change in the theme explorer to update the quote list, with 100,000 synthetic segments
    in the bundle. Target: under 300 ms. The library's own share (filter + quote HTML) is printed too.
 
@@ -75,8 +75,8 @@ def bench_load(browser, repeat: int, preheat: bool) -> None:
                 time.sleep(45)  # let the pool of pre-heated kernels fill before timing
             names = [*TRIVIAL, *DASHBOARDS]
             times: dict[str, list[float]] = {n: [] for n in names}
-            for _ in range(repeat):
-                for name in names:
+            for round_ in range(repeat):
+                for name in names[round_ % len(names):] + names[:round_ % len(names)]:  # each round starts elsewhere
                     times[name].append(first_chart_seconds(browser, server.page(name)))
                     if preheat:
                         time.sleep(15)  # the pool refills the kernel just used
