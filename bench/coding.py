@@ -9,7 +9,9 @@ Throughput (synthetic pupil quotes from corpora/generate.py, >= 20,000 segments)
 Quality (corpora/sample quotes coded by researcher_a):
   Cohen's kappa of the classifier vs the researcher on the segments it was not trained on, after
   training on 10/20/30% chosen at random or by uncertainty sampling, mean over codes with >= 8
-  positives and over seeds; baseline: the keyword rules coder (no training) on the same segments.
+  positives and over seeds; baseline: the keyword rules coder (no training) on the same codes (all
+  segments: rules learn nothing, so every segment is held out for them). "before" is the classifier
+  as first built (see BEFORE), rerun in the same run for an after/before ratio.
 """
 
 from __future__ import annotations
@@ -82,7 +84,13 @@ def bench_similarity(texts: list[str], embedder_name: str) -> None:
         print(f"similarity: warm cache x{timings[0] / timings[1]:.1f} faster than cold (target x20)")
 
 
-def bench_quality(seeds: int, embedder_name: str) -> None:
+#: close to the classifier as first built (word n-grams only, >= 3 coded positives per model, no
+#: codebook texts as examples, no lean towards rare codes, no diversity in uncertainty batches),
+#: measured in the same run as a before/after comparison
+BEFORE = dict(anchor_weight=0.0, char_ngrams=False, min_positives=3, default_margin=0.0)
+
+
+def bench_quality(seeds: int, embedder_name: str, compare: bool = True) -> None:
     from evidence.embeddings import get_embedder
 
     quotes = pd.read_csv(SAMPLE / "quotes" / "pupil_quotes.csv", dtype=str, keep_default_na=False)
@@ -97,21 +105,36 @@ def bench_quality(seeds: int, embedder_name: str) -> None:
         vectors = embedder.embed(texts)
         priors = CodebookPriors(codebook, embedder).fit()
         rules = RuleCoder(codebook).fit().predict(texts)
-        print(f"quality: {len(texts)} quotes coded by researcher_a, embedder {embedder.model_id}, {seeds} seeds")
+        print(f"quality: {len(texts)} quotes coded by researcher_a, embedder {embedder.model_id}, {seeds} seeds; "
+              "mean kappa over codes with >= 8 positives, on the segments not trained on")
         fractions = [0.1, 0.2, 0.3]
-        for sampling in ("random", "uncertainty"):
+        runs = [("classifier", "random", {}), ("classifier", "uncertainty", {})]
+        if compare:
+            runs += [("before", "random", BEFORE), ("before", "uncertainty", BEFORE)]
+        table, rules_table = {}, {}
+        for name, sampling, options in runs:
             means, baselines, started = [], [], time.perf_counter()
             for seed in range(seeds):
                 results = learning_curve(
                     texts, labels, fractions, seed=seed, sampling=sampling, vectors=vectors,
-                    make_coder=lambda seed=seed: ClassifierCoder(embedder, priors=priors, random_state=seed))
+                    make_coder=lambda seed=seed: ClassifierCoder(embedder, priors=priors, random_state=seed, **options),
+                    diversity=1.0 if options else 0.9)
                 means.append([r["kappa_mean"] for r in results])
                 baselines.append([_rules_kappa(rules, labels, r) for r in results])
-            means, baselines = np.mean(means, axis=0), np.mean(baselines, axis=0)
-            for fraction, kappa, base in zip(fractions, means, baselines):
-                print(f"  classifier {sampling:<11} {fraction:.0%}: kappa {kappa:.3f}  "
+            table[name, sampling] = np.mean(means, axis=0)
+            rules_table[name, sampling] = baseline = np.mean(baselines, axis=0)
+            for fraction, kappa, base in zip(fractions, table[name, sampling], baseline):
+                print(f"  {name:<10} {sampling:<11} {fraction:.0%}: kappa {kappa:.3f}  "
                       f"(keyword rules baseline {base:.3f}; x{kappa / base:.2f})")
-            print(f"  ({sampling}: {time.perf_counter() - started:.0f}s)")
+            print(f"  ({name}, {sampling}: {time.perf_counter() - started:.0f}s)")
+        if compare:
+            print("  after vs before (same run, same seeds, same held-out protocol):")
+            for sampling in ("random", "uncertainty"):
+                for k, fraction in enumerate(fractions):
+                    after, before = table["classifier", sampling][k], table["before", sampling][k]
+                    base = rules_table["classifier", sampling][k]
+                    print(f"    {sampling:<11} {fraction:.0%}: {before:.3f} -> {after:.3f} "
+                          f"(x{before / base:.2f} -> x{after / base:.2f} the rules baseline; x{after / before:.2f})")
 
 
 def _rules_kappa(rules: pd.DataFrame, labels: pd.DataFrame, result: dict) -> float:
@@ -134,6 +157,7 @@ def main() -> None:
     parser.add_argument("--embedder", default="minilm")
     parser.add_argument("--skip-similarity", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-before", action="store_true", help="skip the first-built classifier (comparison)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)
     texts = synthetic_texts(args.n, seed=2024)
@@ -141,7 +165,7 @@ def main() -> None:
     if not args.skip_similarity:
         bench_similarity(texts, args.embedder)
     if not args.skip_quality:
-        bench_quality(args.seeds, args.embedder)
+        bench_quality(args.seeds, args.embedder, compare=not args.skip_before)
 
 
 if __name__ == "__main__":
