@@ -147,6 +147,7 @@ def test_reproduce_reports_versions_and_needs_a_moved_corpus(tiny: dict[str, Pat
     run = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"])
     manifest = json.loads(run.manifest_path.read_text(encoding="utf-8"))
     manifest["packages"]["pandas"] = "0.0.1"
+    manifest["packages"]["evidence (source code hash)"] = "an-older-checkout"
     run.manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     moved = tmp_path / "moved"
     shutil.move(tiny["corpus"], moved)
@@ -156,6 +157,7 @@ def test_reproduce_reports_versions_and_needs_a_moved_corpus(tiny: dict[str, Pat
     assert report.ok
     assert any(line.startswith("package pandas: 0.0.1 in the manifest") for line in report.versions)
     assert "Package versions differ" in report.describe()
+    assert any(line.startswith("package evidence (source code hash): an-older-checkout") for line in report.versions)
 
 
 def test_param_values_are_read_as_yaml_and_bad_ones_refused() -> None:

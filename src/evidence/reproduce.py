@@ -10,6 +10,7 @@ compares every table; :func:`compare_tables` says which table, which rows and wh
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import platform
 import shutil
@@ -46,8 +47,18 @@ def corpus_files(corpus: Path) -> dict[str, str]:
     return files
 
 
+def workbench_code_hash() -> str:
+    """sha256 over the workbench's own source files: an edited checkout keeps its version number, so
+    this is what tells a reproduction that the analysis code itself changed."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".sql") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def package_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
+    versions = {"python": platform.python_version(), "evidence (source code hash)": workbench_code_hash()}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
