@@ -52,9 +52,8 @@ def sentence_spans(texts: list[str], pipeline: str = DEFAULT_PIPELINE, batch_siz
     nlp = load_pipeline(pipeline)
     # Only the components that set sentence boundaries run here: lemmas are not stored at ingest.
     splitter = "sentencizer" if "sentencizer" in nlp.pipe_names else "senter" if "senter" in nlp.pipe_names else "parser"
-    upstream = nlp.pipe_names[: nlp.pipe_names.index(splitter) + 1] if splitter in nlp.pipe_names else nlp.pipe_names
-    needed = {"tok2vec", "transformer", splitter} if splitter != "sentencizer" else {splitter}
-    skip = [name for name in nlp.pipe_names if name not in needed or name not in upstream]
+    needed = {splitter} if splitter == "sentencizer" else {splitter, "tok2vec", "transformer"}
+    skip = [name for name in nlp.pipe_names if name not in needed]
     spans: list[list[tuple[int, int]]] = []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size, disable=skip)):  # doc.text would rebuild the text
         if len(doc) == 0:

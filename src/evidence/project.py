@@ -217,12 +217,8 @@ class Project:
             if roster:
                 raise ProjectError("a roster was given but `pseudonymise: false` is set in evidence.yaml")
             return None
-        try:
-            from .privacy import protector
-        except ImportError:
-            if roster:
-                raise ProjectError("pseudonymisation is not available in this installation") from None
-            return None
+        from .privacy import protector
+
         return protector(self, roster)
 
     def _relative_path(self, path: Path) -> str:

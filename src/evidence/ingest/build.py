@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ ROLE_SYNONYMS = {
 _ROLE_LOOKUP = {syn: canon for canon, syns in ROLE_SYNONYMS.items() for syn in syns}
 
 
+@lru_cache(maxsize=1024)
 def canonical_role(role: str) -> str:
     """Map a free-text role to one of the workbench's roles, or keep it (lower case) when unknown."""
     text = re.sub(r"\s+", " ", role.strip().lower())

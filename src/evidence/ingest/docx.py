@@ -41,12 +41,9 @@ def read_docx(path: Path, options: ReadOptions) -> Reading:
     if not data.startswith(b"PK"):
         raise InputError(path, "not a Word .docx file (no zip signature)", line=1,
                          hint="is it an old .doc or a renamed file? save it as .docx or .txt")
-    try:
-        from ..safety import check_zip  # archive limits: path traversal, entry count, total size
-    except ImportError:
-        check_zip = None
-    if check_zip is not None:
-        check_zip(path)
+    from ..safety import check_zip  # archive limits: path traversal, entry count, total size
+
+    check_zip(path)
     text = normalise_text("\n".join(docx_paragraphs(path)))
     if not text.strip():
         raise InputError(path, "the document has no text", hint="check you exported the right file")
