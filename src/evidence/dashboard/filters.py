@@ -1,9 +1,6 @@
 """Filters of the theme explorer as pure pandas/numpy functions on a precomputed index.
 
-Counting rules (the same as evidence.mixed.quantitise)
-    - the units are segments of kind quote, turn or paragraph; a coding on a sentence counts for
-      the turn or paragraph it belongs to;
-    - only ``accepted`` codings count as evidence (suggestions wait for a person);
+Counting rules: :mod:`evidence.mixed.units` decides which codings count and for which unit;
     - a unit "has" a code when it carries that code or any code below it in the codebook.
 
 :func:`build_index` does the slow work once (a units x codes matrix, lower-cased text, the codings
@@ -20,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from evidence.mixed.units import evidence_codings
 
 from .bundle import UNIT_KINDS, Bundle
 
@@ -58,14 +57,8 @@ class QuoteIndex:
 
 
 def accepted_unit_codings(bundle: Bundle) -> pd.DataFrame:
-    """Accepted codings with the id of the unit they count for (sentences count for their turn)."""
-    segments = bundle.segments
-    codings = bundle.codings[bundle.codings["status"] == "accepted"]
-    unit_ids = set(segments.loc[segments["kind"].isin(UNIT_KINDS), "id"])
-    parent = dict(zip(segments["id"], segments["parent"]))
-    units = codings["segment"].map(lambda s: s if s in unit_ids else parent.get(s, ""))
-    chosen = codings.assign(unit=units)
-    return chosen[chosen["unit"].isin(unit_ids)]
+    """The codings that count as evidence, with the unit they count for (:mod:`evidence.mixed.units`)."""
+    return evidence_codings(bundle.segments, bundle.codings, kinds=UNIT_KINDS)
 
 
 def build_index(bundle: Bundle) -> QuoteIndex:

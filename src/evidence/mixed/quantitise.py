@@ -3,8 +3,8 @@
 Counting rules
     - the units are segments of ``kinds`` (quotes, turns, paragraphs by default); a coding on a
       sentence counts for the turn or paragraph it belongs to (its ``parent``);
-    - only codings whose ``status`` is in ``statuses`` count (``accepted`` by default: machine
-      suggestions count once a person accepts them; human codings are accepted when made);
+    - which codings count is :mod:`evidence.mixed.units`' rule (accepted codings; ``statuses``
+      overrides it only when a researcher asks for suggestions too);
     - ``count`` is the number of the case's units carrying the code (a unit coded twice, by two
       coders or two spans, counts once); ``presence`` is 1 when count > 0; ``share`` is count
       divided by ``units``, the number of the case's units;
@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evidence.errors import InputError
+from evidence.mixed.units import evidence_codings
 from evidence.model import UNIT_KINDS
 
 MEASURES = ("presence", "count", "share")
@@ -28,14 +29,13 @@ def coded_units(
     segments: pd.DataFrame, codings: pd.DataFrame, *, kinds: tuple[str, ...] = UNIT_KINDS,
     statuses: tuple[str, ...] | None = ("accepted",),
 ) -> pd.DataFrame:
-    """Codings joined to their unit: one row per coding with unit, case, wave, kind, text and code."""
+    """Codings joined to their unit: one row per coding with unit, case, wave, kind, text and code.
+
+    ``statuses=None`` keeps every status; otherwise only those statuses count (see :mod:`evidence.mixed.units`).
+    """
     units = segments[segments["kind"].isin(kinds)]
-    parent_of = dict(zip(segments["id"], segments["parent"].fillna("")))
-    unit_ids = set(units["id"])
-    chosen = codings if statuses is None else codings[codings["status"].isin(statuses)]
-    chosen = chosen.copy()
-    chosen["unit"] = [s if s in unit_ids else parent_of.get(s, "") for s in chosen["segment"]]
-    chosen = chosen[chosen["unit"].isin(unit_ids)]
+    every = tuple(codings["status"].unique()) if "status" in codings else None
+    chosen = evidence_codings(segments, codings, kinds=kinds, statuses=every if statuses is None else statuses)
     info = units[["id", "case", "wave", "kind", "text", "source"]].rename(columns={"id": "unit"})
     return chosen.merge(info, on="unit", how="inner")
 
