@@ -19,20 +19,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import config as settings
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
 from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
 from .store import Store
 
-CONFIG_NAME = "evidence.yaml"
+CONFIG_NAME = settings.CONFIG_NAME
 STORE_NAME = "evidence.sqlite"
-DEFAULT_CONFIG: dict[str, Any] = {
-    "name": "",
-    "spacy_pipeline": "blank:en",
-    "seed": 42,
-    "embedder": "minilm",
-    "pseudonymise": True,
-    "speakers": {},
-}
+DEFAULT_CONFIG: dict[str, Any] = {key: settings.SETTINGS[key].default for key in
+                                   ("name", "spacy_pipeline", "seed", "embedder", "pseudonymise", "speakers")}
+"""The settings ``evidence init`` writes into a new evidence.yaml (every key is described in evidence.config)."""
 
 
 @dataclass
@@ -82,6 +78,7 @@ class Project:
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             values = {**DEFAULT_CONFIG, "name": name or path.resolve().name, **config}
+            settings.validate(values, config_path)
             config_path.write_text(
                 "# Evidence workbench project settings (see README.md)\n"
                 + yaml.safe_dump(values, sort_keys=False, allow_unicode=True),
@@ -97,13 +94,7 @@ class Project:
             raise ProjectError(
                 f"{path}: not an evidence project (no {CONFIG_NAME}); run `evidence init --project {path}`"
             )
-        try:
-            loaded = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ProjectError(f"{config_path}: invalid YAML ({exc})") from None
-        if not isinstance(loaded, dict):
-            raise ProjectError(f"{config_path}: the config must be a mapping of settings")
-        config = {**DEFAULT_CONFIG, **loaded}
+        config = settings.read(config_path)
         return cls(path, config, Store(path / STORE_NAME))
 
     def close(self) -> None:
