@@ -16,7 +16,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
   # torch is pinned (==2.13.0, in pyproject's `themes` extra) to the CPU build on this machine's disk;
   # on other machines see "Other machines" in the README for the CPU build.
-  .venv/bin/python -m pip install --quiet -e ".[themes,lab]"
+  # --no-compile: Python compiles each module to bytecode on its first import instead of pip compiling all
+  # of them now (about 430 MB, most of it for modules the workbench never imports, and a minute of set-up).
+  .venv/bin/python -m pip install --quiet --no-compile -e ".[themes,lab]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -8,7 +8,7 @@ bash scripts/setup.sh
 stamp=".venv/.installed-test-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "test: adding the test tools to .venv" >&2
-  .venv/bin/python -m pip install --quiet -e ".[themes,lab,test]"
+  .venv/bin/python -m pip install --quiet --no-compile -e ".[themes,lab,test]"
   touch "$stamp"
 fi
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
