@@ -139,3 +139,37 @@ def test_json_reports_parse(here_project):
     assert renamed["action"] == "rename"
     exported = json.loads(_evidence("export-qdpx", "out.qdpx", "--json", cwd=here_project).stdout)
     assert Path(here_project / "out.qdpx").is_file() and exported["path"].endswith("out.qdpx")
+
+
+def test_library_chatter_is_silenced_even_when_a_library_raises_its_own_level(monkeypatch):
+    import io
+    import logging
+    import warnings
+
+    import evidence
+    from evidence.cli.output import configure, workbench_warning
+
+    stream = io.StringIO()
+    configure(0, stream=stream)
+    library = logging.getLogger("BERTopic")
+    library.setLevel(logging.DEBUG)  # what BERTopic(verbose=True) does
+    library.info("Dimensionality - Fitting the dimensionality reduction algorithm")
+    library.error("a real failure")
+    logging.getLogger("evidence.progress").info("notebook 1 of 6")
+    text = stream.getvalue()
+    assert "Dimensionality" not in text and "error: a real failure" in text and "notebook 1 of 6" in text
+
+    package = Path(evidence.__file__).parent
+    ours = warnings.WarningMessage("few units", UserWarning, str(package / "themes" / "fit.py"), 60)
+    umap_note = warnings.WarningMessage("Tensorflow not installed", ImportWarning, "/x/site-packages/umap/__init__.py", 3)
+    library_user = warnings.WarningMessage("n_jobs overridden", UserWarning, "/x/site-packages/umap/umap_.py", 9)
+    assert workbench_warning(ours)
+    assert not workbench_warning(umap_note) and not workbench_warning(library_user)
+
+    quiet = io.StringIO()
+    monkeypatch.setenv("TQDM_DISABLE", "")  # restored after the test; --quiet sets it to 1
+    configure(-1, stream=quiet)
+    logging.getLogger("evidence.progress").info("notebook 1 of 6")
+    logging.getLogger("evidence.embeddings").warning("fallback")
+    assert quiet.getvalue() == ""
+    configure(0)  # leave the handler on the real stderr for later tests

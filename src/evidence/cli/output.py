@@ -53,6 +53,26 @@ class OncePerMessage(logging.Filter):
         return True
 
 
+class BelowError(logging.Filter):
+    """On a library's own logger: drop its INFO/WARNING records, even when it raises its own level
+    (BERTopic(verbose=True) sets its logger to DEBUG and adds a handler of its own)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+def workbench_warning(warning: warnings.WarningMessage) -> bool:
+    """A warning the workbench itself raised for the user (not a library's ImportWarning or runtime note)."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1]
+    try:
+        inside = Path(warning.filename).resolve().is_relative_to(package)
+    except (OSError, ValueError):
+        inside = False
+    return inside and issubclass(warning.category, UserWarning)
+
+
 class TerminalFormatter(logging.Formatter):
     """``warning: message`` / ``error: message``; progress lines as they are; details with their module."""
 
@@ -99,7 +119,12 @@ def configure(verbosity: int = 0, stream=None) -> logging.Handler:
     evidence.setLevel({-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG))
     logging.getLogger(PROGRESS).setLevel(logging.ERROR if verbosity < 0 else logging.INFO)
     for name in THIRD_PARTY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.DEBUG if verbosity >= 2 else logging.ERROR)
+        library = logging.getLogger(name)
+        for old in [f for f in library.filters if isinstance(f, BelowError)]:
+            library.removeFilter(old)
+        library.setLevel(logging.DEBUG if verbosity >= 2 else logging.ERROR)
+        if verbosity < 2:
+            library.addFilter(BelowError())
 
     logging.captureWarnings(True)
     warnings.simplefilter("default")  # each warning once per place it is raised; the filter dedupes the rest

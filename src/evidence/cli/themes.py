@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from . import add_project_option
+from .output import workbench_warning
 
 
 def _n_themes(value: str) -> int | str:
@@ -83,7 +84,7 @@ def run_themes(args: argparse.Namespace) -> int:
             embedder_name=args.embedder, progress=not args.json)
         report = themes_report(model, units, args.unit, run_id)
     for warning in caught:  # fallbacks and embedder warnings: say them once, on stderr
-        if str(warning.message) not in report["notes"]:
+        if workbench_warning(warning) and str(warning.message) not in report["notes"]:
             report["notes"].append(str(warning.message))
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
