@@ -4,8 +4,8 @@
 
 - ``--quiet`` (verbosity -1): results and errors only; no progress lines, bars or warnings.
 - default (0): results, progress lines, and each warning once as ``warning: ...`` on stderr.
-- ``--verbose`` (1): also what the workbench does step by step (its INFO log); ``-vv`` (2) adds DEBUG
-  and the third-party libraries' own warnings and logs, which are otherwise kept quiet.
+- ``--verbose`` (1): also what the workbench does step by step (its INFO log); ``-vv`` (2) adds the
+  workbench's DEBUG log and the third-party libraries' own warnings and INFO logs, otherwise kept quiet.
 
 A warning raised with ``warnings.warn`` (the way library code tells a notebook user) reaches the
 terminal through the same handler, so it is printed once, not once by ``warnings`` and again by a log line.
@@ -122,7 +122,7 @@ def configure(verbosity: int = 0, stream=None) -> logging.Handler:
         library = logging.getLogger(name)
         for old in [f for f in library.filters if isinstance(f, BelowError)]:
             library.removeFilter(old)
-        library.setLevel(logging.DEBUG if verbosity >= 2 else logging.ERROR)
+        library.setLevel(logging.INFO if verbosity >= 2 else logging.ERROR)  # numba's DEBUG is a flood
         if verbosity < 2:
             library.addFilter(BelowError())
 
