@@ -328,8 +328,7 @@ class TfidfEmbedder(Embedder):
     def __init__(self, *, cache_dir: Path | None = None, seed: int = 0,
                  n_components: int = 256) -> None:
         super().__init__(cache_dir=cache_dir, seed=seed)
-        warnings.warn(TFIDF_WARNING, UserWarning, stacklevel=3)
-        log.warning(TFIDF_WARNING)
+        warnings.warn(TFIDF_WARNING, UserWarning, stacklevel=3)  # the command line prints it once
         self.n_components = n_components
         self.model_id = f"tfidf-svd{n_components}-seed{seed}"
         self.vectorizer_: Any = None
@@ -394,7 +393,6 @@ def get_embedder(name: str | None = None, *, cache_dir: Path | None = None, seed
         message = (f"The default embedding model ({MINILM_PACKAGE} with sentence-transformers) is "
                    "not installed; FALLING BACK TO TF-IDF.")
         warnings.warn(message, UserWarning, stacklevel=2)
-        log.warning(message)
         return TfidfEmbedder(cache_dir=cache_dir, seed=seed)
     return EMBEDDERS[kind](cache_dir=cache_dir, seed=seed)
 

@@ -63,11 +63,13 @@ class NotebookSpec:
 
 
 def default_notebooks_dir() -> Path:
-    """``./notebooks`` when it exists, else the notebooks/ folder of the checkout this package runs from."""
+    """``./notebooks`` when it exists, else the workbench's own (the wheel's copy or the checkout's folder)."""
     here = Path("notebooks")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    from .resources import notebooks_folder
+
+    return notebooks_folder()
 
 
 def read_spec(path: Path) -> NotebookSpec:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from . import add_project_option
 
@@ -17,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_project_option(p)
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     p.add_argument("--notebooks", metavar="DIR", default=None,
-                   help="folder of dashboard notebooks (default: the repository's dashboards/)")
+                   help="folder of dashboard notebooks (default: the workbench's own dashboards)")
+    p.add_argument("--json", action="store_true",
+                   help="print the address and the dashboards' pages as one JSON line, then keep serving")
     p.set_defaults(func=cmd_dashboards)
 
     p = subparsers.add_parser(
@@ -27,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_project_option(p)
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: PROJECT/results-html)")
+    p.add_argument("--json", action="store_true", help="print the written pages as a JSON list")
     p.set_defaults(func=cmd_export_html)
 
 
@@ -35,9 +39,13 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
     from ..dashboard.serve import start
 
     server = start(args.project, port=args.port or None, notebooks=args.notebooks, quiet=False)
-    print(f"dashboards at {server.url}", flush=True)
-    for name in DASHBOARDS:
-        print(f"  {server.page(name)}", flush=True)
+    if args.json:
+        print(json.dumps({"url": server.url, "pages": {name: server.page(name) for name in DASHBOARDS}}),
+              flush=True)
+    else:
+        print(f"dashboards at {server.url}", flush=True)
+        for name in DASHBOARDS:
+            print(f"  {server.page(name)}", flush=True)
     try:
         server.process.wait()
     except KeyboardInterrupt:
@@ -50,6 +58,10 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
 def cmd_export_html(args: argparse.Namespace) -> int:
     from ..dashboard.export import export_html
 
-    for path in export_html(args.project, args.out):
+    pages = export_html(args.project, args.out)
+    if args.json:
+        print(json.dumps([str(path) for path in pages]))
+        return 0
+    for path in pages:
         print(path)
     return 0

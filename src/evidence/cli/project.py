@@ -15,6 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="Create a project folder with evidence.yaml and the SQLite store.")
     add_project_option(p)
     p.add_argument("--name", help="project name (default: the folder name)")
+    p.add_argument("--json", action="store_true", help="print the project folder as JSON")
     p.set_defaults(func=cmd_init)
 
     p = subparsers.add_parser(
@@ -44,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_summary)
 
-    p = subparsers.add_parser("sources", help="list the ingested sources")
+    p = subparsers.add_parser("sources", help="list the ingested sources",
+                              description="List the ingested sources: id, kind, reader and title.")
     add_project_option(p)
     p.add_argument("--json", action="store_true", help="print JSON lines")
     p.set_defaults(func=cmd_sources)
@@ -73,6 +75,9 @@ def parse_columns(text: str) -> dict[str, str]:
 
 def cmd_init(args: argparse.Namespace) -> int:
     project = Project.init(args.project or ".", name=args.name)
+    if args.json:
+        print(json.dumps({"project": str(project.path.resolve())}))
+        return 0
     print(f"project ready in {project.path.resolve()}")
     return 0
 

@@ -8,6 +8,7 @@ import sys
 
 from ..project import Project
 from . import add_project_option
+from .output import to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--include-suggested", action="store_true",
                    help="also export machine suggestions not yet accepted or rejected")
     p.add_argument("--schema", metavar="Project.xsd", help="validate the project.qde against this schema first")
+    p.add_argument("--json", action="store_true", help="print what was exported (counts, left out) as JSON")
     p.set_defaults(func=cmd_export_qdpx)
 
     p = subparsers.add_parser(
@@ -34,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "each selection moves with its words.",
     )
     add_project_option(p)
-    p.add_argument("file", metavar="FILE.qdpx")
+    p.add_argument("file", metavar="FILE.qdpx", help="the .qdpx project file to import")
     p.add_argument("--author", default="", help="your name, for the codebook change log")
     p.add_argument("--roster", metavar="FILE",
                    help="csv of names to pseudonymise (name, kind, aliases), as for `evidence ingest --roster`")
@@ -47,10 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "workbench's own format), .csv, .docx or .md (to read and share).",
     )
     add_project_option(p)
-    p.add_argument("out", metavar="OUT")
+    p.add_argument("out", metavar="OUT", help="file to write (.qdc, .yaml, .csv, .docx or .md)")
     p.add_argument("--format", choices=["qdc", "yaml", "csv", "docx", "md"], default=None,
                    help="format (default: from OUT's extension)")
     p.add_argument("--schema", metavar="Codebook.xsd", help="validate a .qdc against this schema first")
+    p.add_argument("--json", action="store_true", help="print the written path as JSON")
     p.set_defaults(func=cmd_export_codebook)
 
     p = subparsers.add_parser("import-codebook", help="add the codes of a REFI-QDA .qdc codebook",
@@ -58,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                           "project; codes already there (same GUID, or same name under the "
                                           "same parent) are matched, not duplicated.")
     add_project_option(p)
-    p.add_argument("file", metavar="FILE.qdc")
+    p.add_argument("file", metavar="FILE.qdc", help="the REFI-QDA codebook to import")
     p.add_argument("--author", default="", help="your name, for the codebook change log")
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
     p.set_defaults(func=cmd_import_codebook)
@@ -69,7 +72,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         summary = export_qdpx(project, args.out, include_suggested=args.include_suggested, schema=args.schema)
-    print(summary.summary())
+    print(to_json(summary) if args.json else summary.summary())
     return 0
 
 
@@ -95,6 +98,9 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         out = export_codebook(project, args.out, args.format, schema=args.schema)
         empty = int(project.store.scalar("SELECT COUNT(*) FROM codes WHERE trim(definition) = ''"))
+    if args.json:
+        print(to_json({"path": out, "codes_without_definition": empty}))
+        return 0
     print(f"wrote {out}")
     if empty and out.suffix.lower() in (".yaml", ".yml") or (empty and args.format == "yaml"):
         print(f"note: {empty} codes have no definition yet; write one for each before loading this YAML "

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 import yaml
 
 from ..errors import EvidenceError
 from . import add_project_option
+from .output import progress, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter (VALUE read as YAML: 3, true, text); repeatable")
     p.add_argument("--timeout", type=int, help="seconds any one cell may take (default: no limit)")
+    p.add_argument("--json", action="store_true", help="print the run id, folders and notebooks as JSON")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser(
@@ -49,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--codebook", metavar="FILE", help="the codebook, if it moved since the run")
     p.add_argument("--notebooks", metavar="DIR", help="the notebooks folder, if it moved since the run")
     p.add_argument("--keep", action="store_true", help="keep the temporary project and print where it is")
+    p.add_argument("--json", action="store_true", help="print the comparison (ok, drifts, differences) as JSON")
     p.set_defaults(func=cmd_reproduce)
 
 
@@ -66,7 +68,7 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    progress(message)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -76,6 +78,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     run = run_analysis(resolve_project_dir(args.project), args.corpus, codebook=args.codebook, tag=args.tag,
                        seed=args.seed, embedder=args.embedder, notebooks=args.notebooks,
                        parameters=parse_params(args.param), report=_say, timeout=args.timeout)
+    if args.json:
+        print(to_json(run))
+        return 0
     print(f"run {run.run_id}: {len(run.executed)} notebooks executed into {run.run_dir}")
     print(f"results bundle: {run.results_dir}")
     print(f"manifest: {run.manifest_path}")
@@ -87,6 +92,9 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
     report = reproduce(args.manifest, project=args.project, corpus=args.corpus, codebook=args.codebook,
                        notebooks=args.notebooks, report=_say, keep=args.keep)
+    if args.json:
+        print(to_json(report))
+        return 0 if report.ok else 1
     print(report.describe())
     if args.keep and args.project is None:
         print(f"the re-run project is kept in {report.project}")

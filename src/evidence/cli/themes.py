@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from . import add_project_option
+from .output import workbench_warning
 
 
 def _n_themes(value: str) -> int | str:
@@ -23,7 +24,12 @@ def _n_themes(value: str) -> int | str:
 
 
 def register(subparsers: Any) -> None:
-    themes = subparsers.add_parser("themes", help="find inductive themes (BERTopic) in the units")
+    themes = subparsers.add_parser(
+        "themes", help="find inductive themes (BERTopic) in the units",
+        description="Find themes nobody expected with BERTopic, offline and seeded: embeds the units, groups "
+                    "them (PCA + KMeans below 1,000 units, UMAP + HDBSCAN above) and labels each theme with its "
+                    "top words and representative quotes. Saved as a themes run in the project; a theme "
+                    "becomes a code only when you promote it.")
     add_project_option(themes)
     themes.add_argument("--unit", choices=["segment", "turn", "quote"], default="segment",
                         help="what to group: all coding units (default), speaker turns, or pupil quotes")
@@ -35,7 +41,10 @@ def register(subparsers: Any) -> None:
     themes.add_argument("--json", action="store_true", help="print JSON")
     themes.set_defaults(func=run_themes)
 
-    sections = subparsers.add_parser("sections", help="split a transcript into discussion sections")
+    sections = subparsers.add_parser(
+        "sections", help="split a transcript into discussion sections",
+        description="Split one roundtable transcript into its discussion sections (TextTiling picks how many, "
+                    "change-point detection places them) and label each with its main codes and themes.")
     add_project_option(sections)
     sections.add_argument("--source", required=True, help="the transcript's source id")
     sections.add_argument("--method", choices=["hybrid", "texttiling", "changepoint"], default="hybrid",
@@ -75,7 +84,7 @@ def run_themes(args: argparse.Namespace) -> int:
             embedder_name=args.embedder, progress=not args.json)
         report = themes_report(model, units, args.unit, run_id)
     for warning in caught:  # fallbacks and embedder warnings: say them once, on stderr
-        if str(warning.message) not in report["notes"]:
+        if workbench_warning(warning) and str(warning.message) not in report["notes"]:
             report["notes"].append(str(warning.message))
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))

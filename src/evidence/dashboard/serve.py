@@ -39,7 +39,6 @@ TEMPLATE = "{%- extends 'lab/index.html.j2' -%}\n{%- block notebook_css -%}\n{%-
 PRELOAD = ("{%- block html_head_js -%}\n{{ super() }}\n<script type=\"module\" async>import BUNDLE;</script>\n"
            "{%- endblock html_head_js -%}\n")
 """Head of the page: start fetching and evaluating the shared plotly bundle while the notebook still runs."""
-REPO_DASHBOARDS = Path(__file__).resolve().parents[3] / "dashboards"
 
 
 @dataclass
@@ -111,8 +110,10 @@ def notebooks_folder(project_dir: Path, given: str | Path | None = None) -> Path
         if not any(folder.glob("*.ipynb")):
             raise EvidenceError(f"{folder}: no dashboard notebooks (.ipynb) here")
         return folder
-    if any(REPO_DASHBOARDS.glob("*.ipynb")):
-        return REPO_DASHBOARDS
+    from ..resources import dashboards_folder
+
+    if any(dashboards_folder().glob("*.ipynb")):
+        return dashboards_folder()
     from .notebooks import write_notebooks
 
     folder = project_dir / "cache" / "dashboards"

@@ -65,8 +65,7 @@ class ThemeModel:
         self.embeddings_ = embeddings
         self._tabulate(np.asarray(topics))
         for note in self.notes_:
-            warnings.warn(note, UserWarning, stacklevel=2)
-            log.warning(note)
+            warnings.warn(note, UserWarning, stacklevel=2)  # the command line prints it once
         return self
 
     @property
