@@ -357,6 +357,10 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
     codebook_path = Path(codebook or recorded_codebook) if (codebook or recorded_codebook) else None
     if codebook_path is not None and not codebook_path.is_file():
         raise ProjectError(f"{codebook_path}: the manifest's codebook is not here; pass --codebook FILE")
+    from .analysis import corpus_codebook
+
+    if codebook is None and codebook_path is not None and codebook_path.resolve() == corpus_codebook(corpus)[0]:
+        codebook_path = None  # found as the run found it (the corpus's own, or the starter with its note)
     notebooks_dir = Path(notebooks or manifest.get("notebooks_dir") or "notebooks")
     names = [n["name"] for n in manifest.get("notebooks", [])]
     specs = [s for s in discover(notebooks_dir) if s.path.name in names]
