@@ -102,6 +102,17 @@ def find_corpus(corpus: str | Path) -> CorpusFiles:
     return files
 
 
+def check_corpus(corpus: str | Path) -> CorpusFiles:
+    """The corpus's parts, or a ProjectError when it holds no text at all to analyse."""
+    files = find_corpus(corpus)
+    texts = [p for folder in files.texts for p in folder.rglob("*") if p.is_file()
+             and not p.name.startswith((".", "~$")) and not p.name.endswith((".meta.yaml", ".meta.yml"))]
+    if not texts:
+        raise ProjectError(f"{files.folder}: nothing to analyse: no file in transcripts/, quotes/ or articles/ "
+                           "(see `evidence run --help` for what goes where)")
+    return files
+
+
 def quant_kind(path: Path) -> str:
     """pupil, dfe-ks4, school or school_urns, judged by the table's columns; otherwise a sentence saying why not."""
     from .mixed.outcomes import PUPIL_SYNONYMS, guess_kind
@@ -211,7 +222,7 @@ def make_corpus_skeleton(folder: str | Path) -> list[Path]:
 
 
 # -- notes on skipped steps ---------------------------------------------------------------------------
-def note(project: Any, step: str, note: str, tables: tuple[str, ...] | list[str] = ()) -> None:
+def note(project: Any, step: str, note: str, tables: tuple[str, ...] | list[str] = (), *, echo: bool = True) -> None:
     """Record that a step was skipped (or did less) and why: the run log, the manifest and the bundle say it.
 
     ``tables`` are the bundle tables the step would have made; a run does not expect them from it.
@@ -222,7 +233,8 @@ def note(project: Any, step: str, note: str, tables: tuple[str, ...] | list[str]
     row = {"step": step, "note": note, "tables": ",".join(tables)}
     frame = pd.DataFrame([row]) if current is None else pd.concat([current, pd.DataFrame([row])])
     results.stage(project, **{NOTES_TABLE: frame.drop_duplicates(["step", "note"])})
-    print(f"note ({step}): {note}")
+    if echo:
+        print(f"note ({step}): {note}")
 
 
 def run_notes(project: Any) -> pd.DataFrame:
@@ -373,6 +385,9 @@ def mixed_methods(project: Any, corpus: str | Path, *, include_suggestions: bool
         note(project, "mixed methods", "no school results table in quant/ (a DfE KS2/KS4 download or urn/school "
              "plus measures): no school results", ("schools",))
     segments, codings = project.segments(), project.codings()
+    if not codings["status"].isin(statuses).any():
+        note(project, "mixed methods", "no accepted codings yet, so the joint display counts nothing: import "
+             "your codings (codings/) or accept suggestions in notebooks/02_coding.ipynb (evidence lab)")
     groups = dict(zip(pupils.frame["pupil_id"], pupils.frame["group"])) if pupils is not None else {}
     joint = joint_display_table(joint_display(segments, codings, codes=project.codes(), groups=groups,
                                               statuses=statuses), effects)

@@ -70,9 +70,14 @@ def lab_command(project: str | Path | None, *, corpus: str | Path | None = None,
     env = {**os.environ, **chosen,
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(jupyter_dir), os.environ.get("JUPYTER_PATH")]))}
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}"]
+            f"--ServerApp.port={port}", f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
+            # nothing leaves the machine: no news, update checks or PyPI extension listings
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly"]
     if not browser:
         argv.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root; JupyterLab refuses otherwise
+        argv.append("--allow-root")
     return argv, env
 
 

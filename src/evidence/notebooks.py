@@ -264,6 +264,7 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
     if not corpus.is_dir():
         raise ProjectError(f"{corpus}: no corpus folder here; pass --corpus DIR (see `evidence run --help` "
                            "for what goes in it)")
+    analysis.check_corpus(corpus)
     codebook_path, codebook_note = analysis.corpus_codebook(corpus, codebook)
     notebooks_dir = (Path(notebooks) if notebooks else default_notebooks_dir()).resolve()
     specs = discover(notebooks_dir, tag)
@@ -286,12 +287,12 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
         results.clear_staged(project)
         if codebook_note:
             say(f"note: {codebook_note}")
-            analysis.note(project, "codebook", codebook_note)
+            analysis.note(project, "codebook", codebook_note, echo=False)
         record = project.store.start_run("run", {"run_id": run_id, "tag": tag or "", "seed": seed})
     finally:
         project.close()
     executed: list[Path] = []
-    said = 1 if codebook_note else 0
+    said: set[tuple[str, str]] = {("codebook", codebook_note)}
     with tempfile.TemporaryDirectory(prefix="evidence-kernel-") as kernel_dir:
         write_kernel_spec(Path(kernel_dir))
         try:
@@ -320,16 +321,18 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
     return RunResult(run_id, run_dir, manifest_path, project_path / "results", executed)
 
 
-def _say_new_notes(project_dir: Path, already: int, say: Any) -> int:
-    """Say the notes (skipped steps) recorded since the last call; returns how many there are now."""
+def _say_new_notes(project_dir: Path, said: set[tuple[str, str]], say: Any) -> set[tuple[str, str]]:
+    """Say the notes (skipped steps) recorded since the last call; returns every note said so far."""
     from . import analysis
     from .project import Project
 
     with Project.open(project_dir) as project:
         notes = analysis.run_notes(project)
-    for row in notes.iloc[already:].to_dict("records"):
-        say(f"      note ({row['step']}): {row['note']}")
-    return len(notes)
+    for step, text in zip(notes["step"], notes["note"]):
+        if (step, text) not in said:
+            say(f"      note ({step}): {text}")
+            said = said | {(step, text)}
+    return said
 
 
 @dataclass
