@@ -264,7 +264,8 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
     if not corpus.is_dir():
         raise ProjectError(f"{corpus}: no corpus folder here; pass --corpus DIR (see `evidence run --help` "
                            "for what goes in it)")
-    analysis.check_corpus(corpus)
+    if notebooks is None:  # the workbench's own notebooks need some text to analyse
+        analysis.check_corpus(corpus)
     codebook_path, codebook_note = analysis.corpus_codebook(corpus, codebook)
     notebooks_dir = (Path(notebooks) if notebooks else default_notebooks_dir()).resolve()
     specs = discover(notebooks_dir, tag)
