@@ -300,11 +300,15 @@ def outcomes_table(pupils: pd.DataFrame, schools: dict[str, str]) -> pd.DataFram
 
 def schools_table(outcome_table: Any, schools: dict[str, str]) -> pd.DataFrame:
     """School results (DfE KS4 shape) with each measure's status code beside it and names pseudonymised."""
-    ids = ("URN", "SCHNAME", "urn", "school", "_row")
-    measured = set(outcome_table.status["column"]) if len(outcome_table.status) else set()
-    measures = [c for c in outcome_table.frame.columns if c not in ids
-                and (c.isupper() or c in measured or pd.api.types.is_numeric_dtype(outcome_table.frame[c]))]
+    from .mixed.dfe import ID_COLUMNS
+
+    # measures only: numbers (and their status codes); names, addresses, phone numbers and postcodes stay out
+    frame = outcome_table.frame
+    measures = [c for c in frame.columns if c not in (*ID_COLUMNS, "URN", "SCHNAME", "urn", "school", "_row")
+                and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
     table = outcome_table.with_status(measures)
+    table = table[[c for c in ("urn", "URN", "school", "SCHNAME") if c in table] +
+                  [c for c in table.columns if c in measures or c.endswith("__status")] + ["_row"]]
     if "urn" not in table and "URN" in table:
         table["urn"] = table["URN"]
     if "school" not in table and "SCHNAME" in table:
@@ -451,6 +455,21 @@ def human_coders(project: Any) -> pd.Series:
     return human.groupby("coder").size().sort_index().sort_values(ascending=False, kind="mergesort")
 
 
+TRAINED_ON = "the classifier learnt from {coder}'s codings ({n}), the human coder with the most"
+
+
+def trained_on(project: Any) -> str:
+    """The coder the classifier of this run learnt from (as :func:`training_coder` noted), or ""."""
+    import re
+
+    pattern = re.compile("^" + re.escape(TRAINED_ON).replace(r"\{coder\}", "(.+)").replace(r"\{n\}", r"\d+") + "$")
+    for text in run_notes(project)["note"]:
+        match = pattern.match(str(text))
+        if match:
+            return match.group(1)
+    return ""
+
+
 def training_coder(project: Any, given: str = "auto") -> str:
     """The coder the classifier learns from: ``given``, or with ``auto`` the human coder with the most codings.
 
@@ -472,7 +491,9 @@ def training_coder(project: Any, given: str = "auto") -> str:
         note(project, "classifier", "no human codings to learn from: the classifier was not trained",
              ("classifier",))
         return ""
-    return str(counts.index[0])
+    chosen = str(counts.index[0])
+    note(project, "classifier", TRAINED_ON.format(coder=chosen, n=int(counts.iloc[0])))
+    return chosen
 
 
 # -- 03 themes ----------------------------------------------------------------------------------------
@@ -538,6 +559,7 @@ def agreement_step(project: Any, coders: str | list[str] = "") -> tuple[pd.DataF
         note(project, "agreement", f"agreement between coders needs two human coders; the corpus has "
              f"{len(chosen)} ({', '.join(chosen) or 'none'}), so it was not measured", ("agreement",))
     humans = [c for c in chosen if c in set(human_coders(project).index)]
+    teacher = trained_on(project)
     rows = []
     for machine in machine_coders(project):
         for human in humans:
@@ -547,6 +569,9 @@ def agreement_step(project: Any, coders: str | list[str] = "") -> tuple[pd.DataF
                 continue
             table, pooled = agreement(pair, [machine, human], units=units)
             table = pd.concat([pd.DataFrame([pooled]), table], ignore_index=True)
+            if machine == "classifier" and human == teacher:
+                table["note"] = ("the classifier learnt from these codings: agreement on its own training data, "
+                                 "not a test of it")
             rows.append(table.assign(coder=machine, against=human))
     machine = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if len(machine):
