@@ -373,3 +373,67 @@ def test_lab_starts_jupyterlab_on_the_notebooks_with_the_project_chosen(tmp_path
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_the_same_content_from_another_path_is_unchanged_not_a_second_source(tmp_path: Path, monkeypatch) -> None:
+    from evidence.project import Project
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(Path("first/answers.csv"), quote_rows(6))
+    shutil.copytree("first", "second copy")
+    with Project.init("proj") as project:
+        first = project.ingest(["first"])
+        again = project.ingest(["second copy/answers.csv"])
+        assert [f.status for f in first.files] == ["ingested"]
+        assert [(f.status, f.source) for f in again.files] == [("unchanged", first.files[0].source)]
+        assert "same content" in again.files[0].message
+        assert len(project.sources()) == 1 and len(project.segments(["quote"])) == 6
+
+
+FAILING_NOTEBOOKS = {
+    "a_ingest.ipynb": ({"tags": ["analysis"], "order": 1, "produces": ["segments"]},
+                       "from evidence.project import Project\n"
+                       "with Project.init(project) as p:\n"
+                       "    report = p.ingest([corpus + '/quotes'])\n"
+                       "    assert report.ok, report.failed"),
+    "b_fails.ipynb": ({"tags": ["analysis"], "order": 2, "needs": ["segments"]},
+                      "raise RuntimeError('this step breaks on purpose')"),
+}
+
+
+def write_notebooks(folder: Path, notebooks: dict) -> Path:
+    import nbformat
+
+    folder.mkdir()
+    for name, (meta, code) in notebooks.items():
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('project = ""\ncorpus = ""\nseed = 0')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell(code)]
+        nb.metadata["evidence"] = meta
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / name)
+    return folder
+
+
+def test_a_failed_run_puts_the_store_and_the_key_back(tmp_path: Path, monkeypatch) -> None:
+    from evidence.errors import EvidenceError
+    from evidence.notebooks import run_analysis
+    from evidence.project import Project
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(Path("corpus/quotes/answers.csv"), quote_rows(4))
+    with Project.init("proj") as project:  # what was there before the run: one source, a key
+        project.ingest([write_csv(Path("earlier/old.csv"), quote_rows(3, prefix="E"))])
+    key = Path("proj/private/pseudonym-key.json")
+    key_before = key.read_bytes() if key.exists() else None
+    notebooks = write_notebooks(Path("nbs"), FAILING_NOTEBOOKS)
+    with pytest.raises(EvidenceError, match="breaks on purpose"):
+        run_analysis("proj", "corpus", notebooks=notebooks, codebook=REPO / "corpora" / "codebook.yaml")
+    with Project.open("proj") as project:
+        assert list(project.sources()["id"]) == ["old"]  # the run's ingest was undone
+        runs = project.store.read_sql("SELECT status FROM runs WHERE kind = 'run'")
+        assert list(runs["status"]) == ["failed"]  # the failure is remembered
+    assert (key.read_bytes() if key.exists() else None) == key_before
+    assert not list(Path("proj/runs").glob("*/.before"))  # the snapshot is gone
+    assert list(Path("proj/runs").glob("*/b_fails.ipynb"))  # the executed copy shows what broke
