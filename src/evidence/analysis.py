@@ -496,6 +496,32 @@ def training_coder(project: Any, given: str = "auto") -> str:
     return chosen
 
 
+def autocode_step(project: Any, autocoders: str = "rules,similarity", train_coder: str = "auto", *,
+                  embedder: str | None = None, seed: int | None = None) -> list[str]:
+    """Let each autocoder (and the classifier, learning from :func:`training_coder`) suggest codes.
+
+    A coder that has too little to work from (no examples, too few codings) is skipped with a note; the
+    summaries of those that ran are returned.
+    """
+    from .coding.autocode import autocode
+    from .errors import NotEnoughDataError
+
+    summaries = []
+    plan = [(m.strip(), m.strip(), None) for m in autocoders.split(",") if m.strip()]
+    learner = training_coder(project, train_coder)
+    if learner:
+        plan.append(("classifier", "classifier", learner))
+    for method, coder, teacher in plan:
+        try:
+            report = autocode(project, method, coder=coder, train_coder=teacher, embedder=embedder, seed=seed)
+        except NotEnoughDataError as exc:
+            note(project, "coding", f"the {method} coder made no suggestions: {exc}")
+            continue
+        summaries.append(report.summary())
+        print(report.summary())
+    return summaries
+
+
 # -- 03 themes ----------------------------------------------------------------------------------------
 def themes_step(project: Any, *, unit: str = "segment", n_themes: int | str = "auto", seed: int | None = None,
                 embedder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
