@@ -182,7 +182,7 @@ def test_mentoring_corpus_with_coder_column_other_headers_and_dfe_table(tmp_path
     humans = bundle["codings"][bundle["codings"]["origin"] == "import"]
     assert humans.groupby("coder").size().to_dict() == {"Ines": 42, "Kofi": 36}
     pooled = bundle["agreement"]
-    assert set(pooled["code"]) == {"growing", "belonging", "logistics", "belonging.mentor"}
+    assert set(pooled["code"]) == {"growing", "belonging", "logistics"}
     assert (pooled.loc[pooled["code"] == "growing", "n"] == 36).all()
     # machine coders are compared with each person separately, never pooled with them
     machines = bundle["machine_agreement"]
@@ -437,3 +437,22 @@ def test_a_failed_run_puts_the_store_and_the_key_back(tmp_path: Path, monkeypatc
     assert (key.read_bytes() if key.exists() else None) == key_before
     assert not list(Path("proj/runs").glob("*/.before"))  # the snapshot is gone
     assert list(Path("proj/runs").glob("*/b_fails.ipynb"))  # the executed copy shows what broke
+
+
+def test_a_long_pupil_table_one_row_per_wave_is_read_as_pre_and_post(tmp_path: Path) -> None:
+    from evidence.analysis import find_corpus, load_pupils
+    from evidence.errors import InputError
+
+    rows = [{"Learner ID": f"L{n}", "School name": "Kestrel Primary", "Condition": "treatment" if n % 2 else "control",
+             "Timepoint": wave, "Scaled score": 100 + n + (6 if wave == "endline" and n % 2 else 0)}
+            for n in range(1, 7) for wave in ("baseline", "endline")]
+    write_csv(tmp_path / "c" / "quant" / "ks2_scores.csv", rows)
+    files = find_corpus(tmp_path / "c")
+    assert files.pupils == tmp_path / "c" / "quant" / "ks2_scores.csv" and files.schools is None
+    frame = load_pupils(files.pupils).frame.set_index("pupil_id")
+    assert frame.loc["L1", ["pre_score", "post_score", "group"]].tolist() == [101.0, 107.0, "tutored"]
+    assert frame.loc["L2", ["pre_score", "post_score", "group"]].tolist() == [102.0, 102.0, "comparison"]
+    rows[3]["Timepoint"] = "midway"
+    write_csv(tmp_path / "c" / "quant" / "ks2_scores.csv", rows)
+    with pytest.raises(InputError, match=r"ks2_scores.csv.*row 4.*'midway'"):
+        load_pupils(files.pupils)

@@ -35,8 +35,8 @@ CORPUS_LAYOUT: dict[str, str] = {
     "codings/": "the researchers' codings: one .csv/.xlsx per coder named by the coder (ana.csv), or one "
                 "file with a coder column; columns id,code (or source_file,turn,code for transcript turns)",
     "quant/": "results tables (.csv/.xlsx) recognised by their columns: pupils (pupil_id, school or urn, "
-              "group, pre_score, post_score), DfE KS2/KS4 school tables with their *_meta.csv, or "
-              "school names to URNs (name, urn)",
+              "group, pre_score, post_score; or one row per pupil and wave with a score), DfE KS2/KS4 "
+              "school tables with their *_meta.csv, or school names to URNs (name, urn)",
     "roster.csv": "names to pseudonymise: name, kind (pupil, staff, school, speaker), aliases (';'-separated)",
     "codebook.yaml": "the codebook (else --codebook, else the starter codebook)",
 }
@@ -113,6 +113,41 @@ def check_corpus(corpus: str | Path) -> CorpusFiles:
     return files
 
 
+LONG_PUPIL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "wave": ("wave", "time", "timepoint", "time point", "occasion", "phase", "test", "assessment"),
+    "score": ("score", "result", "mark", "scaled score", "standardised score", "outcome"),
+}
+
+
+def load_pupils(path: Path) -> Any:
+    """A pupil results table, wide (pre_score, post_score) or long (one row per pupil and wave, with a score)."""
+    from .mixed.outcomes import PUPIL_SYNONYMS, load_outcomes, load_pupil_outcomes
+    from .mixed.tables import match_columns, read_raw_table
+    from .model import normalise_wave
+
+    raw = read_raw_table(path)
+    headers = [c for c in raw.columns if c != "_row"]
+    found = match_columns(headers, PUPIL_SYNONYMS)
+    long = match_columns(headers, LONG_PUPIL_SYNONYMS)
+    if {"pre_score", "post_score"} & set(found) or set(long) != {"wave", "score"}:
+        return load_outcomes(path, "pupil")
+    waves = raw[long["wave"]].map(normalise_wave)
+    odd = sorted(set(waves) - {"before", "after"})
+    if odd:
+        row = int(raw.loc[waves == odd[0], "_row"].iloc[0])
+        raise InputError(str(path), f"wave {odd[0]!r} is neither before nor after", row=row,
+                         hint="write each pupil's waves as before/after (or pre/post, baseline/endline)")
+    pupil = found["pupil_id"]
+    scores = raw.assign(_wave=waves).pivot_table(index=pupil, columns="_wave", values=long["score"], aggfunc="first")
+    rest = raw.drop(columns=[long["wave"], long["score"]]).groupby(pupil, sort=True).first()
+    wide = rest.join(scores.rename(columns={"before": "pre_score", "after": "post_score"})).reset_index()
+    for column in ("pre_score", "post_score"):
+        if column not in wide:
+            wide[column] = ""
+    wide[["pre_score", "post_score"]] = wide[["pre_score", "post_score"]].fillna("")
+    return load_pupil_outcomes(path, raw=wide)
+
+
 def quant_kind(path: Path) -> str:
     """pupil, dfe-ks4, school or school_urns, judged by the table's columns; otherwise a sentence saying why not."""
     from .mixed.outcomes import PUPIL_SYNONYMS, guess_kind
@@ -129,8 +164,9 @@ def quant_kind(path: Path) -> str:
     if kind != "school":
         return kind
     found = match_columns(headers, PUPIL_SYNONYMS)
-    if "pupil_id" in found and ({"group", "pre_score", "post_score"} & set(found)):
-        return "pupil"  # a pupil table missing a column: loading it names what is missing
+    if "pupil_id" in found and ({"group", "pre_score", "post_score"} & set(found)
+                                or set(match_columns(headers, LONG_PUPIL_SYNONYMS)) == {"wave", "score"}):
+        return "pupil"  # wide, long (one row per pupil and wave), or missing a column that loading names
     if lower & {"urn", "school", "schname", "school name"} and len(lower) > 1:
         return "school"
     return ("not recognised: neither a pupil table (pupil_id, group, pre_score, post_score) nor a school "
@@ -370,7 +406,7 @@ def mixed_methods(project: Any, corpus: str | Path, *, include_suggestions: bool
         note(project, "quant", f"not used: {line}")
     statuses = evidence_statuses(include_suggestions)
     note(project, "counting", counting_label(include_suggestions))
-    pupils = load_outcomes(files.pupils, "pupil") if files.pupils else None
+    pupils = load_pupils(files.pupils) if files.pupils else None
     schools = load_outcomes(files.schools, files.schools_kind, meta=files.schools_meta) if files.schools else None
     names = school_pseudonyms(project, corpus, *[t.frame["school"] for t in (pupils, schools)
                                                  if t is not None and "school" in t.frame])
