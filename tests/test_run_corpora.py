@@ -188,9 +188,13 @@ def test_mentoring_corpus_with_coder_column_other_headers_and_dfe_table(tmp_path
     machines = bundle["machine_agreement"]
     assert set(machines["against"]) == {"Ines", "Kofi"}
     assert {"rules", "classifier"} <= set(machines["coder"])
-    # the classifier learnt from Ines (most codings)
-    classifier = bundle["codings"][bundle["codings"]["coder"] == "classifier"]
-    assert len(classifier) and "Ines" in done.stdout + done.stderr or len(classifier)
+    # the classifier learnt from Ines (most codings), and its agreement with her is marked as on training data
+    assert (bundle["codings"]["coder"] == "classifier").any()
+    assert "the classifier learnt from Ines's codings (42)" in notes_of(bundle)
+    assert "the classifier learnt from Ines's codings" in done.stderr
+    own = machines[(machines["coder"] == "classifier") & (machines["against"] == "Ines")]
+    assert own["note"].str.contains("training data").all()
+    assert not machines[machines["against"] == "Kofi"]["note"].fillna("").str.contains("training data").any()
     # pupils read through their own headers; effects computed
     assert len(bundle["outcomes"]) == 24 and set(bundle["outcomes"]["group"]) == {"tutored", "comparison"}
     assert bundle["effects"]["comparison"].str.startswith("tutored vs comparison").any()
@@ -456,3 +460,31 @@ def test_a_long_pupil_table_one_row_per_wave_is_read_as_pre_and_post(tmp_path: P
     write_csv(tmp_path / "c" / "quant" / "ks2_scores.csv", rows)
     with pytest.raises(InputError, match=r"ks2_scores.csv.*row 4.*'midway'"):
         load_pupils(files.pupils)
+
+
+def test_mixed_methods_counts_accepted_codings_unless_asked_and_then_says_so(tmp_path: Path, monkeypatch) -> None:
+    from evidence import analysis, results
+    from evidence.codebook import load_codebook
+    from evidence.codebook.changes import load_into_project
+    from evidence.model import Coding
+    from evidence.project import Project
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(Path("c/quotes/answers.csv"), quote_rows(12))
+    Path("c/codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    with Project.init("proj") as project:
+        project.ingest(["c/quotes"])
+        load_into_project(project, load_codebook("c/codebook.yaml"), author="test")
+        ids = list(project.segments(["quote"])["id"])
+        project.add_codings([Coding(segment=i, code="growing", coder="Wren") for i in ids[:3]]
+                            + [Coding(segment=i, code="growing", coder="rules", origin="rule", status="suggested")
+                               for i in ids[3:8]])
+        accepted = analysis.mixed_methods(project, "c")
+        assert accepted["joint_display"].set_index("code").loc["growing", "n_segments"] == 3
+        assert "counted" not in accepted["joint_display"]
+        assert "accepted codings only" in "\n".join(analysis.run_notes(project)["note"])
+        results.clear_staged(project)
+        both = analysis.mixed_methods(project, "c", include_suggestions=True)
+        assert both["joint_display"].set_index("code").loc["growing", "n_segments"] == 8
+        assert set(both["joint_display"]["counted"]) == {"accepted codings and unreviewed suggestions"}
+        assert "suggestions that nobody has reviewed" in "\n".join(analysis.run_notes(project)["note"])
