@@ -488,3 +488,18 @@ def test_mixed_methods_counts_accepted_codings_unless_asked_and_then_says_so(tmp
         assert both["joint_display"].set_index("code").loc["growing", "n_segments"] == 8
         assert set(both["joint_display"]["counted"]) == {"accepted codings and unreviewed suggestions"}
         assert "suggestions that nobody has reviewed" in "\n".join(analysis.run_notes(project)["note"])
+
+
+def test_notebook_inputs_fill_empty_parameters_from_what_lab_chose(tmp_path: Path, monkeypatch) -> None:
+    from evidence.analysis import notebook_inputs, starter_codebook
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("EVIDENCE_PROJECT", "EVIDENCE_CORPUS", "EVIDENCE_CODEBOOK"):
+        monkeypatch.delenv(name, raising=False)
+    assert notebook_inputs() == ("../project", str(Path("../project/corpus")), str(starter_codebook()))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_PROJECT", str(tmp_path / "p"))
+    monkeypatch.setenv("EVIDENCE_CORPUS", str(tmp_path / "c"))
+    assert notebook_inputs() == (str(tmp_path / "p"), str(tmp_path / "c"), str((tmp_path / "c" / "codebook.yaml").resolve()))
+    assert notebook_inputs("given", "c2", "book.yaml") == ("given", "c2", "book.yaml")  # evidence run's values win

@@ -217,8 +217,8 @@ def notebook_inputs(project: str = "", corpus: str = "", codebook: str = "") -> 
     project = project or os.environ.get(PROJECT_ENV) or "../project"
     corpus = corpus or os.environ.get(CORPUS_ENV) or str(Path(project) / "corpus")
     codebook = codebook or os.environ.get(CODEBOOK_ENV) or ""
-    if not codebook and Path(corpus).is_dir():
-        codebook = str(corpus_codebook(corpus)[0])
+    if not codebook:
+        codebook = str(corpus_codebook(corpus)[0] if Path(corpus).is_dir() else starter_codebook())
     return project, corpus, codebook
 
 
