@@ -141,7 +141,7 @@ def quotes_only(folder: Path) -> Path:
     codes = ["growing", "belonging", "logistics"]
     write_csv(folder / "codings" / "amara.csv", [{"id": q["id"], "code": codes[i % 3]} for i, q in enumerate(quotes[:30])])
     write_csv(folder / "codings" / "jun.csv", [{"id": q["id"], "code": codes[(i + (i % 5 == 0)) % 3]}
-                                               for i, q in enumerate(quotes[:24])])
+                                               for i, q in enumerate(quotes[:24])] + [{"id": "Q999", "code": "growing"}])
     return folder
 
 
@@ -239,6 +239,9 @@ def test_quotes_only_with_coders_named_by_file(tmp_path: Path) -> None:
     assert set(bundle["machine_agreement"]["against"]) == {"amara", "jun"}
     assert "voice_pairs" in bundle and len(bundle["voice_pairs"])
     assert "no pupil results table" in notes_of(bundle)
+    # a coding row naming no quote is not imported, and the note says which row (nothing else is lost)
+    assert "codings/jun.csv: 1 of jun's rows name no segment" in notes_of(bundle) and "'Q999'" in notes_of(bundle)
+    assert (bundle["codings"]["coder"] == "jun").sum() == 24
 
 
 def source_rows(project: Path) -> list[tuple[str, str]]:
@@ -254,22 +257,22 @@ def test_failed_run_leaves_the_project_as_it_was_and_reruns_add_no_duplicates(tm
     codings_before = sqlite3.connect(tmp_path / "proj" / "evidence.sqlite").execute(
         "SELECT COUNT(*) FROM codings").fetchone()[0]
     bundle_before = (tmp_path / "proj" / "results" / "manifest.json").read_bytes()
-    # the same corpus from another path, plus a new transcript, and a codings file that names no segment
+    # the same corpus from another path, plus a new transcript, and quotes whose ids clash with those stored
     moved = tmp_path / "elsewhere" / "corpus copy"
     shutil.copytree(tmp_path / "corpus", moved)
     (moved / "transcripts").mkdir()
     (moved / "transcripts" / "new meeting.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    write_csv(moved / "codings" / "zed.csv", [{"id": "NOPE1", "code": "growing"}])
+    write_csv(moved / "quotes" / "more answers.csv", [{**row, "text": row["text"].upper()} for row in quote_rows(3, "Q")])
     failed = evidence(tmp_path, "run", "--project", "proj", "--corpus", "elsewhere/corpus copy", *RUN, check=False)
     assert failed.returncode == 1
-    assert "error: notebook 02_coding.ipynb" in failed.stderr and "NOPE1" in failed.stderr
+    assert "error: notebook 01_ingest.ipynb" in failed.stderr and "'Q001' is already used" in failed.stderr
     assert "as it was before this run" in failed.stderr
     assert source_rows(tmp_path / "proj") == sources  # the new transcript's ingest was undone
     assert sqlite3.connect(tmp_path / "proj" / "evidence.sqlite").execute(
         "SELECT COUNT(*) FROM codings").fetchone()[0] == codings_before
     assert (tmp_path / "proj" / "results" / "manifest.json").read_bytes() == bundle_before
     # the same content from the other path is "unchanged", never a second source
-    (moved / "codings" / "zed.csv").unlink()
+    (moved / "quotes" / "more answers.csv").unlink()
     shutil.rmtree(moved / "transcripts")
     evidence(tmp_path, "run", "--project", "proj", "--corpus", "elsewhere/corpus copy", *RUN, "--tag", "analysis")
     assert source_rows(tmp_path / "proj") == sources

@@ -474,7 +474,13 @@ def import_corpus_codings(project: Any, corpus: str | Path) -> pd.DataFrame:
                                  hint="name the researcher who made each coding")
             parts = [(name, table[names == name].drop(columns=[coder_column])) for name in sorted(set(names))]
         for coder, part in parts:
-            report = import_codings(project, path, coder=coder, table=part)
+            report = import_codings(project, path, coder=coder, table=part, skip_unknown=True)
+            if report.unknown_segments:
+                shown = ", ".join(f"row {r} ({i!r})" for r, i in report.unknown_segments[:5])
+                note(project, "codings", f"codings/{path.name}: {len(report.unknown_segments)} of {coder}'s rows name "
+                     f"no segment of the project and were not imported: {shown}"
+                     f"{' ...' if len(report.unknown_segments) > 5 else ''}; check those ids against quotes/ "
+                     "(or the file and turn numbers against transcripts/)")
             rows.append({"file": path.name, "coder": coder, "layout": report.layout,
                          "codings": len(project.codings(coder=coder, origin="import")),
                          "already_there": report.already_there})
