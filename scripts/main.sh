@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-PROJECT="${EVIDENCE_PROJECT:-project}"
-.venv/bin/evidence init --project "$PROJECT"
+PROJECT="$(realpath -m "${EVIDENCE_PROJECT:-project}")"   # absolute: child processes run elsewhere
+.venv/bin/evidence init --project "$PROJECT" --no-corpus
 .venv/bin/evidence run --project "$PROJECT" --corpus corpora/sample
 .venv/bin/evidence summary --project "$PROJECT"
 exec .venv/bin/evidence dashboards --project "$PROJECT" "$@"

@@ -63,13 +63,10 @@ class NotebookSpec:
 
 
 def default_notebooks_dir() -> Path:
-    """``./notebooks`` when it exists, else the workbench's own (the wheel's copy or the checkout's folder)."""
-    here = Path("notebooks")
-    if here.is_dir():
-        return here
+    """The workbench's notebooks: the installed package's copy, else the checkout's (evidence.resources)."""
     from .resources import notebooks_folder
 
-    return notebooks_folder()
+    return Path(notebooks_folder()).resolve()
 
 
 def read_spec(path: Path) -> NotebookSpec:
@@ -248,50 +245,53 @@ def new_run_dir(runs_dir: Path) -> tuple[str, Path]:
             run_id, n = f"{stamp}-{n}", n + 1
 
 
-def default_codebook(corpus: Path) -> Path | None:
-    """``CORPUS/codebook.yaml``, else ``codebook.yaml`` beside the corpus folder (corpora/codebook.yaml)."""
-    for candidate in (corpus / "codebook.yaml", corpus.parent / "codebook.yaml"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str | Path | None = None,
                  tag: str | None = None, seed: int | None = None, embedder: str | None = None,
                  notebooks: str | Path | None = None, parameters: dict[str, Any] | None = None,
                  report: Any = None, timeout: int | None = None) -> RunResult:
-    """Execute the tagged notebooks on ``corpus`` into the project, publish the bundle, write the manifest."""
-    from . import reproduce, results
+    """Execute the tagged notebooks on ``corpus`` into the project, publish the bundle, write the manifest.
+
+    A run that fails (a cell raises, Ctrl+C) puts the project's store and pseudonym key back as they were
+    before it started (the run folder keeps the executed notebooks and the failure is recorded).
+    """
+    from . import analysis, reproduce, results
     from .project import Project
 
     say = report or (lambda message: None)
     corpus = Path(corpus).resolve()
     if not corpus.is_dir():
-        raise ProjectError(f"{corpus}: no corpus folder here; pass --corpus DIR (e.g. corpora/sample)")
-    codebook_path = Path(codebook).resolve() if codebook else default_codebook(corpus)
-    if codebook and not codebook_path.is_file():
-        raise ProjectError(f"{codebook_path}: no such codebook file")
-    notebooks_dir = Path(notebooks) if notebooks else default_notebooks_dir()
+        raise ProjectError(f"{corpus}: no corpus folder here; pass --corpus DIR (see `evidence run --help` "
+                           "for what goes in it)")
+    if notebooks is None:  # the workbench's own notebooks need some text to analyse
+        analysis.check_corpus(corpus)
+    codebook_path, codebook_note = analysis.corpus_codebook(corpus, codebook)
+    notebooks_dir = (Path(notebooks) if notebooks else default_notebooks_dir()).resolve()
     specs = discover(notebooks_dir, tag)
     project = Project.init(project_dir)
     try:
+        project_path = project.path.resolve()
         seed = project.seed if seed is None else int(seed)
         run_id, run_dir = new_run_dir(project.runs_dir)
+        run_dir = run_dir.resolve()
         values = {
-            "project": str(project.path.resolve()), "corpus": str(corpus),
-            "codebook": str(codebook_path) if codebook_path else "", "seed": seed,
-            "embedder": embedder or str(project.config.get("embedder") or ""), "run_dir": str(run_dir.resolve()),
+            "project": str(project_path), "corpus": str(corpus), "codebook": str(codebook_path), "seed": seed,
+            "embedder": embedder or str(project.config.get("embedder") or ""), "run_dir": str(run_dir),
             **(parameters or {}),
         }
         manifest = reproduce.new_manifest(run_id=run_id, corpus=corpus, codebook=codebook_path, specs=specs,
                                           notebooks_dir=notebooks_dir, parameters=values, tag=tag)
         manifest_path = run_dir / results.MANIFEST_NAME
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        before = ProjectSnapshot.take(project, run_dir / ".before")
         results.clear_staged(project)
+        if codebook_note:
+            say(f"note: {codebook_note}")
+            analysis.note(project, "codebook", codebook_note, echo=False)
         record = project.store.start_run("run", {"run_id": run_id, "tag": tag or "", "seed": seed})
     finally:
         project.close()
     executed: list[Path] = []
+    said: set[tuple[str, str]] = {("codebook", codebook_note)}
     with tempfile.TemporaryDirectory(prefix="evidence-kernel-") as kernel_dir:
         write_kernel_spec(Path(kernel_dir))
         try:
@@ -302,16 +302,109 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
                 execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
                 executed.append(output)
                 say(f"      done in {time.perf_counter() - started:.0f} s")
-                _check_produced(spec, Path(values["project"]))
+                said = _say_new_notes(project_path, said, say)
+                _check_produced(spec, project_path)
             if "tables" not in results.read_manifest(manifest_path):
                 say("publishing the results bundle")
-                with Project.open(values["project"]) as project:
+                with Project.open(project_path) as project:
                     results.publish(project, run_dir=run_dir)
         except BaseException as exc:
-            _finish_record(values["project"], record, "failed", {"error": str(exc)[:2000]})
+            before.restore(project_path)
+            say(f"the project is as it was before this run (its store and pseudonym key were put back); "
+                f"the executed notebooks stay in {run_dir}")
+            _record_failure(project_path, run_id, tag, seed, str(exc)[:2000])
             raise
-    _finish_record(values["project"], record, "ok", {"run_id": run_id})
-    return RunResult(run_id, run_dir, manifest_path, Path(values["project"]) / "results", executed)
+        finally:
+            before.discard()
+    _finish_record(str(project_path), record, "ok", {"run_id": run_id})
+    return RunResult(run_id, run_dir, manifest_path, project_path / "results", executed)
+
+
+def _say_new_notes(project_dir: Path, said: set[tuple[str, str]], say: Any) -> set[tuple[str, str]]:
+    """Say the notes (skipped steps) recorded since the last call; returns every note said so far."""
+    from . import analysis
+    from .project import Project
+
+    with Project.open(project_dir) as project:
+        notes = analysis.run_notes(project)
+    for step, text in zip(notes["step"], notes["note"]):
+        if (step, text) not in said:
+            say(f"      note ({step}): {text}")
+            said = said | {(step, text)}
+    return said
+
+
+@dataclass
+class ProjectSnapshot:
+    """The project's store and pseudonym key as they were before a run, to put back if the run fails.
+
+    The store is copied with SQLite's online backup (consistent even in WAL mode); fitted models the run
+    added under ``models/`` are removed on restore. Caches (embeddings) are kept: they only save time.
+    """
+
+    folder: Path
+    key_existed: bool
+    models_before: set[str]
+
+    KEY = ("private", "pseudonym-key.json")
+
+    @classmethod
+    def take(cls, project: Any, folder: Path) -> ProjectSnapshot:
+        import shutil
+        import sqlite3
+
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # the key copy is as private as the key
+        target = sqlite3.connect(folder / "evidence.sqlite")
+        try:
+            project.store.connection.backup(target)
+        finally:
+            target.close()
+        key = Path(project.path).joinpath(*cls.KEY)
+        if key.exists():
+            shutil.copy2(key, folder / "pseudonym-key.json")
+        models = Path(project.path) / "models"
+        present = {str(p.relative_to(models)) for p in models.rglob("*")} if models.is_dir() else set()
+        return cls(folder, key.exists(), present)
+
+    def restore(self, project_dir: Path) -> None:
+        import os
+        import shutil
+        import sqlite3
+
+        source = sqlite3.connect(self.folder / "evidence.sqlite")
+        target = sqlite3.connect(project_dir / "evidence.sqlite", timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        key = project_dir.joinpath(*self.KEY)
+        if self.key_existed:
+            temp = key.with_name(f".{key.name}.restore")
+            shutil.copy2(self.folder / "pseudonym-key.json", temp)
+            os.chmod(temp, 0o600)
+            os.replace(temp, key)
+        elif key.exists():
+            key.unlink()
+        models = project_dir / "models"
+        if models.is_dir():
+            added = [p for p in models.rglob("*") if str(p.relative_to(models)) not in self.models_before]
+            for path in sorted(added, key=lambda p: len(p.parts), reverse=True):
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _record_failure(project_dir: Path, run_id: str, tag: str | None, seed: int, error: str) -> None:
+    from .project import Project
+
+    with Project.open(project_dir) as project:
+        record = project.store.start_run("run", {"run_id": run_id, "tag": tag or "", "seed": seed})
+        project.store.finish_run(record, "failed", {"error": error})
 
 
 def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:
@@ -319,12 +412,16 @@ def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:
     from . import results
     from .project import Project
 
+    from .analysis import run_notes
+
     staged_kind = [t for t in spec.produces if t in results.BUNDLE_TABLES
                    and results.BUNDLE_TABLES[t].source == "staged"]
     if not staged_kind:
         return
     with Project.open(project_dir) as project:
         present = set(results.staged(project))
+        skipped = {t for tables in run_notes(project)["tables"] for t in str(tables or "").split(",") if t}
+    present |= skipped
     missing = [t for t in staged_kind if t not in present]
     if missing:
         raise EvidenceError(f"notebook {spec.path.name} says it produces {missing} but did not stage them; "

@@ -170,6 +170,14 @@ class Project:
                     report.files.append(FileResult(str(path), "unchanged", source=existing["id"],
                                                    message="already ingested, unchanged"))
                     continue
+                if existing is None:
+                    same = self.store.connection.execute(
+                        "SELECT id FROM sources WHERE file_hash = ? ORDER BY id LIMIT 1", (file_hash,)).fetchone()
+                    if same is not None:  # the content hash decides: the same file from another path
+                        report.files.append(FileResult(
+                            str(path), "unchanged", source=same[0],
+                            message=f"same content as source {same[0]!r} (ingested from another path)"))
+                        continue
                 if existing is not None and not replace:
                     raise ChangedSourceError(
                         path, f"changed since it was ingested as source {existing['id']!r}",

@@ -357,6 +357,11 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
     codebook_path = Path(codebook or recorded_codebook) if (codebook or recorded_codebook) else None
     if codebook_path is not None and not codebook_path.is_file():
         raise ProjectError(f"{codebook_path}: the manifest's codebook is not here; pass --codebook FILE")
+    from .analysis import corpus_codebook
+
+    given_codebook = codebook_path
+    if codebook is None and codebook_path is not None and codebook_path.resolve() == corpus_codebook(corpus)[0]:
+        given_codebook = None  # found as the run found it (the corpus's own, or the starter with its note)
     notebooks_dir = Path(notebooks or manifest.get("notebooks_dir") or "notebooks")
     names = [n["name"] for n in manifest.get("notebooks", [])]
     specs = [s for s in discover(notebooks_dir) if s.path.name in names]
@@ -370,7 +375,7 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
     original = Path(manifest["parameters"].get("project") or "")
     try:
         copy_private(original, Path(project))
-        run = run_analysis(project, corpus, codebook=codebook_path, tag=manifest["run"].get("tag") or None,
+        run = run_analysis(project, corpus, codebook=given_codebook, tag=manifest["run"].get("tag") or None,
                            seed=manifest.get("seed"), embedder=manifest["parameters"].get("embedder") or None,
                            notebooks=notebooks_dir, parameters=parameters, report=report)
         actual = read_bundle(run.results_dir)

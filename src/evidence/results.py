@@ -49,7 +49,8 @@ class TableSpec:
     columns: tuple[str, ...]
     key: tuple[str, ...]
     required: tuple[str, ...] = ()
-    source: str = "staged"  # "store" (read at publish time) or "staged" (made by an analysis notebook)
+    source: str = "staged"  # "store" (read at publish time), "staged" (made by an analysis notebook) or
+    # "run" (what the run itself notes: steps skipped for want of inputs, evidence.analysis.note)
 
 
 BUNDLE_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
@@ -76,6 +77,9 @@ BUNDLE_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
                               "stance_after"),
               key=("pupil", "code"), required=("pupil", "code")),
     TableSpec("agreement", ("code", "n", "kappa", "alpha", "agreement"), key=("code",), required=("code",)),
+    TableSpec("machine_agreement", ("coder", "against", "code", "n", "kappa", "alpha", "agreement", "note"),
+              key=("coder", "against", "code"), required=("coder", "against", "code")),
+    TableSpec("notes", ("step", "note", "tables"), key=("step", "note"), required=("step", "note"), source="run"),
 )}
 """Every table a bundle may hold. Staged tables not named here are published as they are (key: all columns)."""
 
@@ -344,6 +348,9 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
     if run_manifest_path is not None and run_manifest_path.exists():
         manifest = json.loads(run_manifest_path.read_text(encoding="utf-8"))
     manifest["tables"] = bundle_manifest(tables)
+    notes = tables.get("notes")
+    manifest["notes"] = [] if notes is None else [
+        {"step": r["step"], "note": r["note"]} for r in notes[["step", "note"]].to_dict("records")]
     if "inputs" in manifest:
         manifest["inputs"]["pseudonym_key"] = pseudonym_key_hash(Path(project.path))
     folder = write_bundle(tables, project.results_dir, manifest)

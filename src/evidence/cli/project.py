@@ -5,17 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ..project import Project
 from . import add_project_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("init", help="create a project folder (config + store)",
-                              description="Create a project folder with evidence.yaml and the SQLite store.")
+    p = subparsers.add_parser(
+        "init", help="create a project folder (config + store) and an empty corpus folder to fill",
+        description="Create a project folder with evidence.yaml and the SQLite store, and an empty corpus "
+                    "folder (PROJECT/corpus unless --corpus or --no-corpus) with transcripts/, quotes/, "
+                    "articles/, codings/ and quant/, a README.md of what goes where and the starter codebook "
+                    "(codebook.yaml) to edit. Running it again keeps everything already there.")
     add_project_option(p)
     p.add_argument("--name", help="project name (default: the folder name)")
-    p.add_argument("--json", action="store_true", help="print the project folder as JSON")
+    p.add_argument("--corpus", metavar="DIR", help="where to make the empty corpus folder (default: PROJECT/corpus)")
+    p.add_argument("--no-corpus", action="store_true", help="make no corpus folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object (project, corpus, created)")
     p.set_defaults(func=cmd_init)
 
     p = subparsers.add_parser(
@@ -74,11 +81,21 @@ def parse_columns(text: str) -> dict[str, str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    project = Project.init(args.project or ".", name=args.name)
+    from ..analysis import make_corpus_skeleton
+    from ..project import resolve_project_dir
+
+    with Project.init(resolve_project_dir(args.project), name=args.name) as project:
+        folder = project.path.resolve()
+    corpus = None if args.no_corpus else Path(args.corpus or folder / "corpus").resolve()
+    created = make_corpus_skeleton(corpus) if corpus is not None else []
     if args.json:
-        print(json.dumps({"project": str(project.path.resolve())}))
+        print(json.dumps({"project": str(folder), "corpus": str(corpus) if corpus else None,
+                          "created": [str(p) for p in created]}))
         return 0
-    print(f"project ready in {project.path.resolve()}")
+    print(f"project ready in {folder}")
+    if corpus is not None:
+        print(f"corpus folder: {corpus} ({'made; ' if created else ''}see its README.md for what goes where, "
+              f"then: evidence run --project {folder} --corpus {corpus})")
     return 0
 
 

@@ -13,24 +13,31 @@ from .output import progress, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from ..analysis import CORPUS_LAYOUT
+
+    layout = "\n".join(f"  {part:<14} {text}" for part, text in CORPUS_LAYOUT.items())
     p = subparsers.add_parser(
-        "run", help="run the tagged analysis notebooks and publish the results bundle",
-        description="Execute the tagged notebooks in notebooks/ headlessly (papermill), in dependency order, on "
-                    "a corpus folder: ingest and pseudonymise, code, find themes, measure agreement, join the "
-                    "numbers. Executed copies and a manifest (input hashes, parameters, seeds, package versions, "
-                    "git commit, output table hashes) go to PROJECT/runs/RUN/; the Parquet results bundle the "
-                    "dashboards read goes to PROJECT/results/. A failing cell stops the run and names the "
-                    "notebook and cell.",
+        "run", help="run the tagged analysis notebooks on a corpus folder and publish the results bundle",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Execute the tagged notebooks in notebooks/ headlessly (papermill), in dependency order, on\n"
+                    "a corpus folder: ingest and pseudonymise, code, find themes, measure agreement, join the\n"
+                    "numbers. Executed copies and a manifest (input hashes, parameters, seeds, package versions,\n"
+                    "git commit, output table hashes) go to PROJECT/runs/RUN/; the Parquet results bundle the\n"
+                    "dashboards read goes to PROJECT/results/. A failing cell stops the run, names the notebook\n"
+                    "and cell, and leaves the project as it was before the run.\n\n"
+                    "The corpus folder (evidence init makes an empty one) may hold any of:\n" + layout + "\n\n"
+                    "A part that is missing skips the steps that need it, with a note in the run log, the\n"
+                    "manifest and the bundle's notes table. Running again on the same files changes nothing.",
     )
     add_project_option(p)
-    p.add_argument("--corpus", metavar="DIR", default="corpora/sample",
-                   help="folder of transcripts/, quotes/, quant/, codings/ and roster.csv (default: corpora/sample)")
+    p.add_argument("--corpus", metavar="DIR",
+                   help="the corpus folder (default: PROJECT/corpus, the one evidence init made)")
     p.add_argument("--codebook", metavar="FILE",
-                   help="codebook YAML (default: CORPUS/codebook.yaml, else codebook.yaml beside the corpus folder)")
+                   help="codebook YAML (default: CORPUS/codebook.yaml, else the starter codebook, with a note)")
     p.add_argument("--tag", help="only notebooks with this tag (and those they need), e.g. analysis or dashboards")
     p.add_argument("--seed", type=int, help="seed for every random step (default: the project's seed)")
     p.add_argument("--embedder", help="embedder name: minilm, tfidf or path:DIR (default: the project's)")
-    p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: ./notebooks)")
+    p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: the workbench's notebooks)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter (VALUE read as YAML: 3, true, text); repeatable")
     p.add_argument("--timeout", type=int, help="seconds any one cell may take (default: no limit)")
@@ -52,6 +59,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep", action="store_true", help="keep the temporary project and print where it is")
     p.add_argument("--json", action="store_true", help="print the comparison (ok, drifts, differences) as JSON")
     p.set_defaults(func=cmd_reproduce)
+
+    p = subparsers.add_parser(
+        "lab", help="open JupyterLab on the analysis notebooks with this project already chosen",
+        description="Start JupyterLab (on 127.0.0.1) on the analysis notebooks. Their kernel runs the "
+                    "workbench's own Python, and a notebook whose project, corpus and codebook parameters are "
+                    "empty works on this project: the corpus of its last run (else PROJECT/corpus) and that "
+                    "corpus's codebook. Review suggestions in notebooks/02_coding.ipynb. Ctrl+C stops it.",
+    )
+    add_project_option(p)
+    p.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the last run's, else PROJECT/corpus)")
+    p.add_argument("--codebook", metavar="FILE", help="codebook (default: CORPUS/codebook.yaml, else the starter)")
+    p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: the workbench's notebooks)")
+    p.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default: 8888, else the next free)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser; print the address")
+    p.set_defaults(func=cmd_lab)
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -75,7 +97,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..notebooks import run_analysis
     from ..project import resolve_project_dir
 
-    run = run_analysis(resolve_project_dir(args.project), args.corpus, codebook=args.codebook, tag=args.tag,
+    project = resolve_project_dir(args.project)
+    corpus = args.corpus or project / "corpus"
+    if args.corpus is None and not corpus.is_dir():
+        raise EvidenceError(f"no corpus folder: pass --corpus DIR, or fill {corpus}/ (evidence init makes it)")
+    run = run_analysis(project, corpus, codebook=args.codebook, tag=args.tag,
                        seed=args.seed, embedder=args.embedder, notebooks=args.notebooks,
                        parameters=parse_params(args.param), report=_say, timeout=args.timeout)
     if args.json:
@@ -99,3 +125,15 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     if args.keep and args.project is None:
         print(f"the re-run project is kept in {report.project}")
     return 0 if report.ok else 1
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    import os
+
+    from ..lab import lab_command
+
+    argv, env = lab_command(args.project, corpus=args.corpus, codebook=args.codebook, notebooks=args.notebooks,
+                            port=args.port, browser=not args.no_browser)
+    sys.stdout.flush()
+    os.execvpe(argv[0], argv, env)  # JupyterLab takes this process over: Ctrl+C and signals reach it directly
+    return 0

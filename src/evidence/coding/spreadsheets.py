@@ -190,16 +190,17 @@ def _turn_locator(project: Any, path: Path, table: pd.DataFrame) -> Any:
 
 
 def import_codings(project: Any, path: str | Path, coder: str, *, skip_unknown: bool = False,
-                   author: str = "") -> ImportReport:
+                   author: str = "", table: pd.DataFrame | None = None) -> ImportReport:
     """Import a csv/xlsx of codings for ``coder`` in one transaction (see module docstring).
 
     Rows whose id is not a segment of the project stop the import with an InputError naming them
     (nothing is stored) unless ``skip_unknown``, which imports the rest and lists them in the report.
+    ``table`` gives rows already read from ``path`` (:func:`read_coding_table`), e.g. one coder's rows.
     """
     if not coder.strip():
         raise InputError(str(path), "the coder's name is empty", hint="pass --coder NAME")
     path = Path(path)
-    table = read_coding_table(path)
+    table = read_coding_table(path) if table is None else table
     layout, id_column, code_columns = _layout(table, str(path))
     report = ImportReport(path=str(path), coder=coder, layout=layout)
     segments = set(project.store.read_sql("SELECT id FROM segments")["id"])

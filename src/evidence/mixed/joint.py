@@ -64,8 +64,9 @@ def joint_display(
     table[count_columns] = table[count_columns].fillna(0).astype(int)
 
     best = strongest_quotes(coded, quotes_per_theme)
-    quotes = best.groupby("code").apply(lambda g: "\n".join(_quote_line(r) for _, r in g.iterrows()),
-                                        include_groups=False).rename("quotes")
+    quotes = (best.groupby("code").apply(lambda g: "\n".join(_quote_line(r) for _, r in g.iterrows()),
+                                         include_groups=False) if len(best)
+              else pd.Series(dtype=object, index=pd.Index([], name="code"))).rename("quotes")
     units = best.groupby("code")["unit"].apply(list).rename("quote_units")
     table = table.merge(quotes.reset_index(), on="code", how="left").merge(units.reset_index(), on="code", how="left")
 
