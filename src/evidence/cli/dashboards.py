@@ -12,7 +12,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dashboards", help="serve the dashboards for charity leads on this machine (Voila, 127.0.0.1)",
         description="Serve the dashboards (partnership overview, theme explorer, pupil voice, evidence and "
                     "outcomes) with Voila on 127.0.0.1 for the project's published results bundle, and print "
-                    "the address to open. Nothing is fetched from the network. Stop with Ctrl+C.",
+                    "the address to open. Nothing is fetched from the network. Stop with Ctrl+C (or SIGTERM / "
+                    "SIGHUP): Voila and every kernel it started are stopped and the port is freed. A kernel whose "
+                    "page was closed is shut down after two idle minutes.",
     )
     add_project_option(p)
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
@@ -30,20 +32,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export_html)
 
 
-def cmd_dashboards(args: argparse.Namespace) -> int:
-    from ..dashboard import DASHBOARDS
-    from ..dashboard.serve import start
+class _StopRequested(Exception):
+    """Raised in the main thread by a stop signal (SIGTERM, SIGINT, SIGHUP)."""
 
-    server = start(args.project, port=args.port or None, notebooks=args.notebooks, quiet=False)
-    print(f"dashboards at {server.url}", flush=True)
-    for name in DASHBOARDS:
-        print(f"  {server.page(name)}", flush=True)
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _StopRequested(signum)
+
+
+def cmd_dashboards(args: argparse.Namespace) -> int:
+    import signal
+
+    from ..dashboard import DASHBOARDS
+    from ..dashboard.serve import STOP_SIGNALS, start
+
+    previous = {}
+    for name in STOP_SIGNALS:  # installed before Voila starts, so a signal during start-up stops it too
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, _raise_stop)
+    server = None
     try:
+        server = start(args.project, port=args.port or None, notebooks=args.notebooks, quiet=False)
+        print(f"dashboards at {server.url}", flush=True)
+        for name in DASHBOARDS:
+            print(f"  {server.page(name)}", flush=True)
         server.process.wait()
-    except KeyboardInterrupt:
+    except (_StopRequested, KeyboardInterrupt):
         pass
     finally:
-        server.stop()
+        for number in previous:  # a second signal while stopping must not interrupt the clean-up
+            signal.signal(number, signal.SIG_IGN)
+        if server is not None:
+            server.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 
