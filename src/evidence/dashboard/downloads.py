@@ -24,7 +24,7 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     """The table with text cells that would start a formula prefixed by an apostrophe (numbers untouched)."""
     safe = table.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(
                 lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return safe

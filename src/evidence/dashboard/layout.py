@@ -114,7 +114,7 @@ def table_html(table: pd.DataFrame | None, caption: str = "", *, name: str = "",
 
 
 def _long_text(values: pd.Series) -> bool:
-    if values.dtype != object:
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
         return False
     lengths = values.dropna().astype(str).str.len()
     return bool(len(lengths)) and float(lengths.max()) > 40

@@ -67,7 +67,7 @@ def joint_table(bundle: Bundle, index: QuoteIndex) -> pd.DataFrame:
     for column, label in THEME_OUTCOME_COLUMNS.items():
         if column in joint and per_theme(joint[column]):
             out[label] = joint[column]
-    if "quotes" in joint and joint["quotes"].dtype == object:
+    if "quotes" in joint and not pd.api.types.is_numeric_dtype(joint["quotes"]):
         out["strongest quotes"] = joint["quotes"].fillna("")
     return out
 
