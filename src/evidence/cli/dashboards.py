@@ -20,15 +20,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     p.add_argument("--notebooks", metavar="DIR", default=None,
                    help="folder of dashboard notebooks (default: the repository's dashboards/)")
+    p.add_argument("--json", action="store_true",
+                   help="print the address and each dashboard's page as one JSON object once the server answers")
     p.set_defaults(func=cmd_dashboards)
 
     p = subparsers.add_parser(
         "export-html", help="write one self-contained HTML page per dashboard (opens offline)",
         description="Write one HTML file per dashboard with its charts' JavaScript inline and no code, "
-                    "for emailing to governors and trustees. The pages open with no network.",
+                    "for emailing to governors and trustees. The pages open with no network, each table "
+                    "downloads as CSV or Excel from the page itself, the overview keeps its picker, and "
+                    "pages print one dashboard per document.",
     )
     add_project_option(p)
     p.add_argument("--out", metavar="DIR", default=None, help="output folder (default: PROJECT/results-html)")
+    p.add_argument("--json", action="store_true", help="print the written pages as one JSON object")
     p.set_defaults(func=cmd_export_html)
 
 
@@ -54,9 +59,15 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
     server = None
     try:
         server = start(args.project, port=args.port or None, notebooks=args.notebooks, quiet=False)
-        print(f"dashboards at {server.url}", flush=True)
-        for name in DASHBOARDS:
-            print(f"  {server.page(name)}", flush=True)
+        if getattr(args, "json", False):
+            import json
+
+            print(json.dumps({"url": server.url, "pages": {name: server.page(name) for name in DASHBOARDS}}),
+                  flush=True)
+        else:
+            print(f"dashboards at {server.url}", flush=True)
+            for name in DASHBOARDS:
+                print(f"  {server.page(name)}", flush=True)
         server.process.wait()
     except (_StopRequested, KeyboardInterrupt):
         pass
@@ -73,6 +84,12 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
 def cmd_export_html(args: argparse.Namespace) -> int:
     from ..dashboard.export import export_html
 
-    for path in export_html(args.project, args.out):
+    paths = export_html(args.project, args.out)
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps({"pages": [str(path.resolve()) for path in paths]}))
+        return 0
+    for path in paths:
         print(path)
     return 0
