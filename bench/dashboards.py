@@ -8,8 +8,13 @@
    Pages are visited in turn, each round starting one page later, so load and warm-up fall on all of them alike.
 2. Time for a filter change in the theme explorer to update the quote list, with 100,000 synthetic segments
    in the bundle. Target: under 300 ms. The library's own share (filter + quote HTML) is printed too.
+3. Memory under repeated visits: the resident memory of Voila and its kernels after each tour of the four
+   dashboards, as a ratio of the idle server's measured in the same run; tabs are closed both politely (the
+   page tells Voila to shut its kernel down) and abruptly (no word: the kernel waits for culling), then the
+   memory once idle kernels have been culled (``serve.CULL_IDLE_SECONDS``). Target: back to within 1.5x of
+   idle after culling, whatever the number of visits.
 
-    .venv/bin/python bench/dashboards.py [--repeat 3] [--preheat]
+    .venv/bin/python bench/dashboards.py [--repeat 3] [--preheat] [--only filter|load|memory]
 """
 
 from __future__ import annotations
@@ -135,11 +140,67 @@ def bench_filter(browser, repeat: int) -> None:
           f"max {1000 * max(timings):.0f} ms over {len(timings)} changes (target < 300 ms)")
 
 
+def server_memory(server) -> tuple[float, int]:
+    """Resident memory (MB) of the Voila process and all its children, and how many kernels are running."""
+    import psutil
+
+    root = psutil.Process(server.process.pid)
+    processes = [root, *root.children(recursive=True)]
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    kernels = sum(1 for p in processes[1:] if "ipykernel" in " ".join(p.cmdline()))
+    return total / 1e6, kernels
+
+
+def bench_memory(browser, repeat: int) -> None:
+    from dashboard_other_bundle import build_other_bundle
+
+    from evidence.dashboard import DASHBOARDS
+    from evidence.dashboard.serve import CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS, start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = build_other_bundle(Path(tmp))
+        server = start(project, preheat=False)
+        try:
+            time.sleep(3)
+            idle, _ = server_memory(server)
+            print(f"memory of Voila and its kernels (ratio against the idle server, {idle:.0f} MB):")
+            for polite in (True, False):
+                for round_ in range(1, repeat + 1):
+                    for name in DASHBOARDS:
+                        page = browser.new_page()
+                        page.goto(server.page(name), timeout=300_000)
+                        page.wait_for_selector(".ev-section", timeout=300_000)
+                        page.close(run_before_unload=polite)
+                    time.sleep(2)
+                    memory, kernels = server_memory(server)
+                    how = "tabs closed politely " if polite else "tabs closed abruptly"
+                    print(f"  {how}, after {round_ * len(DASHBOARDS):2d} visits: {memory:6.0f} MB "
+                          f"{memory / idle:5.2f}x, {kernels} kernels running")
+            waited = 0.0
+            started = time.monotonic()
+            while time.monotonic() - started < CULL_IDLE_SECONDS + 3 * CULL_INTERVAL_SECONDS:
+                time.sleep(10)
+                memory, kernels = server_memory(server)
+                waited = time.monotonic() - started
+                if not kernels:
+                    break
+            print(f"  {waited:.0f} s later (idle kernels culled after {CULL_IDLE_SECONDS} s): {memory:6.0f} MB "
+                  f"{memory / idle:5.2f}x, {kernels} kernels running (target <= 1.5x)")
+        finally:
+            server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--preheat", action="store_true", help="serve with pre-heated kernels (as `evidence dashboards`)")
-    parser.add_argument("--only", choices=["filter", "load"], default=None, help="run one of the two measurements")
+    parser.add_argument("--only", choices=["filter", "load", "memory"], default=None,
+                        help="run one of the three measurements")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -150,6 +211,8 @@ def main() -> None:
                 bench_filter(browser, args.repeat)
             if args.only in (None, "load"):
                 bench_load(browser, args.repeat, args.preheat)
+            if args.only in (None, "memory"):
+                bench_memory(browser, args.repeat)
         finally:
             browser.close()
 

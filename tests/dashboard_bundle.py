@@ -142,12 +142,11 @@ def _stage_analysis(project, worker) -> None:
         "group": pupils["group"], "pre": pupils["pre_score"], "post": pupils["post_score"],
         "gain": pupils["post_score"] - pupils["pre_score"], "disadvantaged": pupils["disadvantaged"],
     })
-    ks4 = pd.read_csv(SAMPLE / "quant" / "schools_ks4.csv", dtype=str)
-    schools = pd.DataFrame({
-        "urn": ks4["URN"], "school": ks4["SCHNAME"].map(school),
-        **{c: pd.to_numeric(ks4[c].str.rstrip("%"), errors="coerce") for c in
-           ("P8MEA", "P8CILOW", "P8CIUPP", "ATT8SCR", "TPUP")},
-    })
+    from evidence.analysis import schools_table
+    from evidence.mixed.outcomes import load_outcomes
+
+    ks4 = load_outcomes(SAMPLE / "quant" / "schools_ks4.csv")  # measures as numbers, DfE status codes kept
+    schools = schools_table(ks4, {name: school(name) for name in ks4.frame["school"].dropna()})
 
     raw = tutoring_effects(pupils, by="school")
     effects = pd.DataFrame({
@@ -170,6 +169,23 @@ def _stage_analysis(project, worker) -> None:
     })
     results.stage(project, outcomes=outcomes, schools=schools, effects=effects, joint_display=joint,
                   voice_pairs=voice_pairs)
+    _stage_themes(project)
+
+
+def _stage_themes(project) -> None:
+    """Themes nobody expected, fitted by BERTopic on the quotes and turns (TF-IDF embeddings: fast, offline,
+    seeded) as notebook 03 stages them."""
+    import warnings
+
+    from evidence import results
+    from evidence.themes.persist import theme_tables
+    from evidence.themes.recipes import fit_project_themes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TF-IDF embedder warns that it codes worse than MiniLM
+        run_id, _, _ = fit_project_themes(project, unit="segment", n_themes=5, seed=3, embedder_name="tfidf")
+    themes, assignments = theme_tables(project, run_id)
+    results.stage(project, themes=themes[["id", "label", "size", "words", "quotes"]], theme_assignments=assignments)
 
 
 # -- one bundle per test session ----------------------------------------------------------------------

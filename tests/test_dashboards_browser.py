@@ -1,6 +1,10 @@
 """The dashboards in a real browser (Debian's chromium driven by Playwright): each page loads cleanly under
 Voila, shows its charts and tables and no real name, and its filters show exactly what pandas computes
-from the bundle. The offline export shows its charts with the network blocked."""
+from the bundle. What a person sees is checked: every chart's traces hold numbers and the chart has an
+accessible name, every table a caption, header scope and CSV/Excel download links, a theme's count is the
+same on every dashboard, and a bundle unlike the sample (other codebook, no waves, no results) shows plain
+sentences instead of empty charts. The offline export shows its charts with the network blocked, lays out
+without a chart covering a table at 1024, 1280 and 1920 px, and its picker works by keyboard."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from dashboard_bundle import expected_units, roster_names, shared_bundle
+from dashboard_other_bundle import build_other_bundle
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,6 +39,20 @@ def server(project):
     from evidence.dashboard.serve import start
 
     running = start(project, preheat=False)  # preheating all four at once competes with the first page for CPU
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def other_project(tmp_path_factory) -> Path:
+    return build_other_bundle(tmp_path_factory.mktemp("other"))
+
+
+@pytest.fixture(scope="session")
+def other_server(other_project):
+    from evidence.dashboard.serve import start
+
+    running = start(other_project, preheat=False)
     yield running
     running.stop()
 
@@ -91,10 +110,55 @@ class Visit:
         assert self.count("pre") == 0 and self.count(".jp-InputArea-editor") == 0, "code is shown"
         found = re.findall(r"\b(" + "|".join(re.escape(n) for n in roster_names()) + r")\b", text)
         assert not found, f"real names on the page: {sorted(set(found))}"
+        check_charts_and_tables(self.page)
 
     def select(self, selector: str, label: str) -> None:
         """Pick an option by its label (ipywidgets keeps the label, with plain spaces, as the option's value)."""
         self.page.select_option(f"{selector} select", value=label)
+
+
+CHARTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(el => el.offsetParent !== null)
+  .map(el => {
+    const named = el.closest('[role=img][aria-label]');
+    const numbers = (el.data || []).map(t => {
+      const values = t.type === 'heatmap' ? [].concat(...(t.z || [])) : Array.from(t.x || []);
+      return values.length > 0 && values.every(v => typeof v === 'number' && isFinite(v));
+    });
+    return {name: named ? named.getAttribute('aria-label') : '', traces: numbers.length,
+            numbers: numbers.length > 0 && numbers.every(Boolean)};
+  })"""
+TABLES_JS = """() => Array.from(document.querySelectorAll('table.ev-table')).filter(t => t.offsetParent !== null)
+  .map(t => {
+    const wrap = t.closest('.ev-table-wrap');
+    const links = wrap && wrap.nextElementSibling && wrap.nextElementSibling.classList.contains('ev-downloads')
+      ? Array.from(wrap.nextElementSibling.querySelectorAll('a[download]')).map(a => a.dataset.download) : [];
+    const heads = Array.from(t.querySelectorAll('thead th'));
+    return {name: t.dataset.table, caption: t.caption ? t.caption.innerText.trim() : '', links: links,
+            scoped: heads.length > 0 && heads.every(h => h.getAttribute('scope') === 'col')};
+  })"""
+
+
+def check_charts_and_tables(page) -> None:
+    """What a person (and a screen reader) gets from each visible chart and table."""
+    for chart in page.evaluate(CHARTS_JS):
+        assert chart["numbers"], f"a chart without numbers in its traces: {chart}"
+        assert chart["name"].startswith("Chart: ") and len(chart["name"]) > 12, f"a chart without a name: {chart}"
+    for table in page.evaluate(TABLES_JS):
+        assert table["caption"], f"table {table['name']} has no caption"
+        assert table["scoped"], f"table {table['name']} has header cells without scope"
+        assert sorted(table["links"]) == ["csv", "xlsx"], f"table {table['name']} cannot be downloaded: {table}"
+
+
+def table_column(page, name: str, column: str) -> dict[str, str]:
+    """First column -> ``column`` of a visible table, as the page shows them."""
+    return page.evaluate("""([name, column]) => {
+        const table = Array.from(document.querySelectorAll(`table[data-table="${name}"]`))
+          .find(t => t.offsetParent !== null);
+        const heads = Array.from(table.querySelectorAll('thead th')).map(h => h.innerText.trim());
+        const at = heads.indexOf(column);
+        return Object.fromEntries(Array.from(table.querySelectorAll('tbody tr'))
+          .map(r => [r.cells[0].innerText.trim(), r.cells[at].innerText.trim()]));
+    }""", [name, column])
 
 
 def most_common(project: Path, field: str) -> str:
@@ -140,19 +204,32 @@ def test_theme_explorer_filters_match_pandas(server, browser, project):
     visit.page.close()
 
 
-def test_partnership_overview_counts_match_pandas(server, browser, project):
-    from evidence.dashboard.overview import FEATURES
+def marked_codes(project: Path, role: str) -> dict[str, str]:
+    codes = pd.read_parquet(project / "results" / "codes.parquet")
+    chosen = codes[codes["dashboard"] == role]
+    return dict(zip(chosen["id"], chosen["name"]))
 
+
+def test_partnership_overview_counts_match_pandas(server, browser, project):
+    features = marked_codes(project, "feature")
+    assert len(features) == 4  # the starter codebook marks its four features (dashboard: feature)
     visit = Visit(browser, server.page("1_partnership_overview"))
     visit.check_clean(charts=1, tables=2)
     school = most_common(project, "school")
     visit.select(".ev-filter-selection", f"School: {school}")
-    visit.page.wait_for_selector(f"text=The four features of a good partnership \u2014 {school}", timeout=UPDATE_TIMEOUT)
-    rows = visit.page.eval_on_selector_all('table[data-table="features"] tbody tr',
-                                           "rows => rows.map(r => r.cells[1].innerText)")
-    expected = [str(len(expected_units(project, school=school, code=code))) for code in FEATURES]
-    assert rows == expected
+    visit.page.wait_for_selector(f"text=Features of a good partnership \u2014 {school}", timeout=UPDATE_TIMEOUT)
+    shown = table_column(visit.page, "features", "supporting quotes")
+    expected = {name: str(len(expected_units(project, school=school, code=code))) for code, name in features.items()}
+    assert shown == expected
     assert "effect size g =" in visit.page.inner_text(".ev-headline")
+    results = table_column(visit.page, "schools", "Progress 8")  # the school's KS4 results beside its themes
+    assert list(results) == [school]
+    warnings = marked_codes(project, "warning")
+    raised = table_column(visit.page, "warnings", "times raised")
+    assert raised and set(raised) <= set(warnings.values())
+    for code, name in warnings.items():
+        if name in raised:
+            assert raised[name] == str(len(expected_units(project, school=school, code=code)))
     visit.check_clean(charts=1, tables=2)
     visit.page.close()
 
@@ -172,41 +249,162 @@ def test_pupil_voice_pairs_match_pandas(server, browser, project):
     visit.page.close()
 
 
-def test_evidence_and_outcomes_shows_effects_and_caveats(server, browser, project):
+def test_evidence_and_outcomes_shows_effects_first_and_plain_columns(server, browser, project, tmp_path):
     visit = Visit(browser, server.page("4_evidence_and_outcomes"))
-    visit.check_clean(charts=2, tables=2)
+    visit.check_clean(charts=2, tables=3)
     effects = pd.read_parquet(project / "results" / "effects.parquet").dropna(subset=["g"])
     assert visit.count('table[data-table="effects"] tbody tr') == len(effects)
+    sections = visit.page.eval_on_selector_all(".ev-section[data-section]", "els => els.map(e => e.dataset.section)")
+    assert sections.index("effects") < sections.index("joint")  # effect sizes near the top
+    heads = visit.page.eval_on_selector_all('table[data-table="joint"] thead th', "els => els.map(e => e.innerText)")
+    assert len(heads) == len(set(heads)), f"two columns share a name: {heads}"
+    assert not any("_" in h for h in heads), f"raw column names: {heads}"
+    assert not any(h.startswith("effect") for h in heads)  # the overall effect is not repeated on every theme
     caveats = visit.page.inner_text("[data-section=caveats]")
     assert "Comparison group" in caveats and "Missing data" in caveats
+    # a long quote is shortened with its full text one click away
+    details = visit.page.locator('table[data-table="joint"] details').first
+    assert details.count() == 1
+    full = details.evaluate("d => d.textContent")
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open") and len(details.inner_text()) >= len(full) - 20
+    # the CSV download holds the table's rows
+    with visit.page.expect_download() as download:
+        visit.page.click('.ev-downloads[data-downloads="effects"] a[data-download="csv"]')
+    saved = tmp_path / "effects.csv"
+    download.value.save_as(saved)
+    assert len(pd.read_csv(saved, encoding="utf-8-sig")) == len(effects)
     # both charts drew from one shared copy of plotly's widget bundle, fetched once; none came over the kernel
     assert len(visit.bundle_requests) == 1, visit.bundle_requests
-    assert visit.received < 1_000_000, f"{visit.received} received over the kernel connection"
+    assert visit.received < 1_500_000, f"{visit.received} received over the kernel connection"
     visit.page.close()
+
+
+def test_a_counted_theme_is_equal_across_dashboards(server, browser, project):
+    features = marked_codes(project, "feature")
+    code, name = sorted(features.items())[0]
+    expected = str(len(expected_units(project, code=code)))
+    counts = {}
+    visit = Visit(browser, server.page("1_partnership_overview"))  # "All the evidence" comes first
+    visit.check_clean(charts=1, tables=2)
+    counts["overview"] = table_column(visit.page, "features", "supporting quotes")[name]
+    visit.page.close()
+    visit = Visit(browser, server.page("2_theme_explorer"))
+    visit.check_clean(charts=2, tables=2)
+    counts["explorer"] = table_column(visit.page, "prevalence", "quotes")[name]
+    visit.page.close()
+    visit = Visit(browser, server.page("4_evidence_and_outcomes"))
+    visit.check_clean(charts=2, tables=2)
+    counts["outcomes"] = table_column(visit.page, "joint", "times raised")[name]
+    visit.page.close()
+    assert counts == {"overview": expected, "explorer": expected, "outcomes": expected}
+
+
+def test_a_bundle_unlike_the_sample_says_what_it_lacks(other_server, browser, other_project):
+    visit = Visit(browser, other_server.page("3_pupil_voice"))
+    text = visit.page.inner_text("body")
+    assert "No before/after waves in this analysis" in text
+    assert visit.count(".js-plotly-plot") == 0  # a sentence, never empty axes
+    visit.page.close()
+
+    codings = pd.read_parquet(other_project / "results" / "codings.parquet")
+    segments = pd.read_parquet(other_project / "results" / "segments.parquet")
+    visit = Visit(browser, other_server.page("1_partnership_overview"))
+    visit.check_clean(charts=1, tables=1)
+    text = visit.page.inner_text("body")
+    assert "What people raised most" in text  # no feature metadata: the most raised codes
+    assert "marks no codes as warning signs" in text and "No pupil outcomes in this analysis" in text
+    shown = table_column(visit.page, "features", "supporting quotes")
+    names = dict(zip(*[pd.read_parquet(other_project / "results" / "codes.parquet")[c] for c in ("id", "name")]))
+    units = set(segments.loc[segments["kind"].isin(["quote", "turn"]), "id"])
+    per_code = codings[codings["segment"].isin(units)].drop_duplicates(["segment", "code"])["code"].value_counts()
+    assert shown == {names[c]: str(n) for c, n in per_code.items()}
+    visit.page.close()
+
+    visit = Visit(browser, other_server.page("2_theme_explorer"))
+    visit.check_clean(charts=2, tables=2)
+    speakers = visit.page.eval_on_selector_all(".ev-quotes .ev-who", "els => els.map(e => e.dataset.speaker)")
+    assert speakers and all(speakers), "a turn or quote is listed without its speaker"
+    assert "No themes from topic modelling" in visit.page.inner_text("body")
+    visit.page.close()
+
+
+OVERLAPS_JS = """() => {
+  const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 ? r : null; };
+  const charts = Array.from(document.querySelectorAll('.plotly-graph-div')).map(visible).filter(Boolean);
+  const tables = Array.from(document.querySelectorAll('table')).map(visible).filter(Boolean);
+  const hits = [];
+  for (const c of charts) for (const t of tables) {
+    if (c.left < t.right - 1 && t.left < c.right - 1 && c.top < t.bottom - 1 && t.top < c.bottom - 1) hits.push([c, t]);
+  }
+  return {hits: hits.length, charts: charts.length, wide: document.documentElement.scrollWidth > window.innerWidth + 1};
+}"""
+
+
+def offline_page(browser, path: Path, width: int = 1400):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    blocked: list[str] = []
+
+    def block(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    plots = page.locator(".plotly-graph-div").count()
+    page.wait_for_function("n => document.querySelectorAll('.plotly-graph-div .main-svg').length >= n",
+                           arg=plots, timeout=30_000)
+    return context, page, errors, blocked
 
 
 def test_static_export_shows_charts_with_the_network_blocked(browser, project, tmp_path):
     from evidence.dashboard.export import export_html
 
     for path in export_html(project, tmp_path):
-        context = browser.new_context()
-        blocked: list[str] = []
-
-        def block(route):
-            if route.request.url.startswith("file:"):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", block)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(path.as_uri())
-        plots = page.locator(".plotly-graph-div").count()
-        assert plots >= 1
-        page.wait_for_function("n => document.querySelectorAll('.plotly-graph-div .main-svg').length >= n",
-                               arg=plots, timeout=30_000)
+        context, page, errors, blocked = offline_page(browser, path)
+        assert page.locator(".plotly-graph-div").count() >= 1
+        check_charts_and_tables(page)
         assert not errors and not blocked, (errors, blocked)
         context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+def test_static_export_lays_out_without_a_chart_covering_a_table(browser, project, tmp_path, width):
+    from evidence.dashboard.export import export_html
+
+    for path in export_html(project, tmp_path):
+        context, page, errors, _ = offline_page(browser, path, width)
+        page.wait_for_timeout(300)  # plotly's responsive resize after the first draw
+        layout = page.evaluate(OVERLAPS_JS)
+        assert layout["charts"] >= 1 and layout["hits"] == 0, f"{path.name} at {width}px: {layout}"
+        assert not layout["wide"], f"{path.name} at {width}px runs off the right edge"
+        assert not errors
+        context.close()
+
+
+def test_static_overview_picker_works_offline_by_keyboard(browser, project, tmp_path):
+    from evidence.dashboard.export import export_html
+
+    path = [p for p in export_html(project, tmp_path) if p.stem == "1_partnership_overview"][0]
+    context, page, errors, blocked = offline_page(browser, path, 1280)
+    labels = page.eval_on_selector_all("#ev-choice option", "os => os.map(o => o.textContent)")
+    assert labels[0] == "All the evidence"
+    page.focus("#ev-choice")
+    page.keyboard.press("ArrowDown")
+    chosen = labels[1]
+    field, value = chosen.split(": ", 1)
+    page.wait_for_selector(f"text=Features of a good partnership \u2014 {value}")
+    shown = table_column(page, "features", "supporting quotes")
+    features = marked_codes(project, "feature")
+    assert shown == {name: str(len(expected_units(project, **{field.lower(): value}, code=code)))
+                     for code, name in features.items()}
+    check_charts_and_tables(page)
+    assert page.evaluate(OVERLAPS_JS)["hits"] == 0
+    assert not errors and not blocked
+    context.close()

@@ -57,7 +57,7 @@ BUNDLE_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
     TableSpec("segments", ("id", "source", "kind", "start", "end", "text", "order", "speaker", "role", "case",
                            "wave", "parent", "timestamp", "school", "partnership", "source_title", "question"),
               key=("id",), required=("id", "source", "kind", "text"), source="store"),
-    TableSpec("codes", ("id", "parent", "name", "colour", "definition", "level"),
+    TableSpec("codes", ("id", "parent", "name", "colour", "definition", "level", "dashboard"),
               key=("id",), required=("id", "name"), source="store"),
     TableSpec("codings", ("id", "segment", "code", "coder", "origin", "status", "start", "end", "confidence",
                           "explanation"),
@@ -159,6 +159,8 @@ def codes_table(project: Any) -> pd.DataFrame:
         return depth
 
     codes["level"] = codes["id"].map(level)
+    # where the dashboards show the code ("feature", "warning" or ""): the codebook's optional dashboard field
+    codes["dashboard"] = codes["spec"].map(lambda spec: str(spec.get("dashboard") or "") if isinstance(spec, dict) else "")
     return codes.drop(columns=["spec", "order"], errors="ignore")
 
 

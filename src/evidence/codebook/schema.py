@@ -8,6 +8,8 @@ A :class:`Codebook` is an ordered collection of :class:`evidence.model.Code` rec
     patterns                       spaCy Matcher patterns (a list of token-pattern lists)
     examples                       example quotes (the similarity coder's anchors)
     threshold                      a number, or {rules: n, similarity: x, classifier: p}
+    dashboard                      "feature" or "warning": shown on the partnership overview as a feature
+                                   of a good partnership or a warning sign (:data:`DASHBOARD_ROLES`)
 
 :func:`parse_codebook` turns YAML data (with line numbers, see :mod:`.yamlio`) into a Codebook and
 reports every problem at once, each with its YAML line.
@@ -30,8 +32,10 @@ OKABE_ITO: tuple[str, ...] = (
 )
 
 SPEC_KEYS: tuple[str, ...] = (
-    "when_to_use", "when_not_to_use", "keywords", "phrases", "patterns", "examples", "threshold",
+    "when_to_use", "when_not_to_use", "keywords", "phrases", "patterns", "examples", "threshold", "dashboard",
 )
+DASHBOARD_ROLES: tuple[str, ...] = ("feature", "warning")
+"""Values of a code's optional ``dashboard`` field: where the partnership overview shows the code."""
 CODE_KEYS: tuple[str, ...] = ("id", "name", "parent", "colour", "definition", *SPEC_KEYS, "children")
 CODER_NAMES: tuple[str, ...] = ("rules", "similarity", "classifier")
 DEFAULT_THRESHOLDS: dict[str, float] = {"rules": 1.0, "similarity": 0.45, "classifier": 0.5}
@@ -283,6 +287,13 @@ def _parse_entry(entry: Any, parent: str, problems: list[Problem], out: list[tup
     threshold = _check_threshold(entry.get("threshold"), entry, problems)
     if threshold is not None:
         spec["threshold"] = threshold
+    if entry.get("dashboard") not in (None, ""):
+        role = str(entry["dashboard"]).strip().lower().replace("warning sign", "warning").replace("_sign", "")
+        if role in DASHBOARD_ROLES:
+            spec["dashboard"] = role
+        else:
+            problems.append(Problem(_line(entry, "dashboard"), f"dashboard {entry['dashboard']!r} of {code_id!r} is "
+                                    "not a place on the dashboards", "use dashboard: feature or dashboard: warning"))
     code = Code(id=code_id, name=name, parent=explicit_parent or parent, colour=colour,
                 definition=str(definition).strip(), spec=spec)
     out.append((code, line, explicit_parent))

@@ -5,9 +5,11 @@
 
 Each notebook in dashboards/ is a title and one call, e.g. ``from evidence.dashboard import theme_explorer;
 theme_explorer()``; everything else lives here where tests reach it: :mod:`.bundle` (reading the bundle),
-:mod:`.filters` (filters as pure pandas/numpy functions), :mod:`.charts` (plotly, Okabe-Ito palette),
-:mod:`.layout` (sections shown live or as HTML), one module per dashboard (:mod:`.overview`,
-:mod:`.explorer`, :mod:`.voice`, :mod:`.outcomes`), :mod:`.notebooks`, :mod:`.serve` and :mod:`.export`.
+:mod:`.filters` (filters as pure pandas/numpy functions), :mod:`.charts` (plotly, a colour-blind-safe
+palette with 3:1 contrast, accessible names), :mod:`.layout` (sections shown live or as HTML, empty-state
+sentences, captions), :mod:`.downloads` (CSV/Excel per table), :mod:`.schools` (DfE KS4 results beside a
+school's themes), one module per dashboard (:mod:`.overview`, :mod:`.explorer`, :mod:`.voice`,
+:mod:`.outcomes`), :mod:`.notebooks`, :mod:`.serve` and :mod:`.export`.
 Nothing here fits a model or imports BERTopic or torch.
 """
 

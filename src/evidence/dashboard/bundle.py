@@ -41,6 +41,10 @@ class Bundle:
     voice_pairs: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    def marked(self, role: str) -> list[str]:
+        """Codes the codebook marks for a place on the dashboards (``dashboard: feature`` / ``warning``)."""
+        return list(self.codes.loc[self.codes["dashboard"].eq(role), "id"])
+
     def code_names(self) -> dict[str, str]:
         """code id -> the name a reader sees."""
         return dict(zip(self.codes["id"], self.codes["name"].fillna(self.codes["id"])))
@@ -83,20 +87,23 @@ def check_bundle(folder: Path) -> None:
 
 
 def load_bundle(project: str | Path | None = None) -> Bundle:
-    """Every table of the bundle (see :func:`results_folder` for where it is looked for)."""
-    from ..results import BUNDLE_TABLES
+    """Every table of the bundle, read with :func:`evidence.results.read_bundle` (all from one bundle even
+    while a run publishes a new one); see :func:`results_folder` for where it is looked for."""
+    from ..results import BUNDLE_TABLES, read_bundle
 
     folder = results_folder(project)
     check_bundle(folder)
+    try:
+        read = read_bundle(folder)
+    except ProjectError:
+        raise
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ProjectError(f"{folder}: a table of this results bundle cannot be read ({exc}); "
+                           "run `evidence run` again to rewrite the bundle") from None
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
-        path = folder / f"{name}.parquet"
-        if path.is_file():
-            try:
-                tables[name] = pd.read_parquet(path)
-            except Exception as exc:  # pyarrow raises several types for a damaged file
-                raise ProjectError(f"{path}: cannot be read as a Parquet table ({exc}); "
-                                   "run `evidence run` again to rewrite the bundle") from None
+        if name in read:
+            tables[name] = read[name]
         else:
             columns = list(BUNDLE_TABLES[name].columns) if name in BUNDLE_TABLES else []
             tables[name] = pd.DataFrame(columns=columns)
@@ -126,7 +133,7 @@ def _segments(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _codes(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = _text_columns(frame.copy(), ("id", "parent", "name", "colour", "definition"))
+    frame = _text_columns(frame.copy(), ("id", "parent", "name", "colour", "definition", "dashboard"))
     frame["name"] = frame["name"].where(frame["name"].ne(""), frame["id"])
     if "level" not in frame or frame["level"].isna().all():
         frame["level"] = frame["id"].str.count(r"\.")

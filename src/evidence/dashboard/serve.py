@@ -39,6 +39,11 @@ TEMPLATE = "{%- extends 'lab/index.html.j2' -%}\n{%- block notebook_css -%}\n{%-
 PRELOAD = ("{%- block html_head_js -%}\n{{ super() }}\n<script type=\"module\" async>import BUNDLE;</script>\n"
            "{%- endblock html_head_js -%}\n")
 """Head of the page: start fetching and evaluating the shared plotly bundle while the notebook still runs."""
+CULL_IDLE_SECONDS = 120
+"""A kernel whose page was closed (no connection) is shut down after this many idle seconds."""
+CULL_INTERVAL_SECONDS = 30
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+"""Signals on which ``evidence dashboards`` stops Voila and every kernel it started."""
 
 
 @dataclass
@@ -53,7 +58,12 @@ class VoilaServer:
         return f"{self.url}voila/render/{name}.ipynb"
 
     def stop(self, timeout: float = 15) -> None:
-        """Stop the server (and its kernels): terminate, then kill if it lingers."""
+        """Stop the server and its kernels: SIGTERM (Voila then shuts its kernels down), kill what lingers.
+
+        Kernels run in sessions of their own, so the server's process group does not reach them; they are
+        found as the server's child processes before it stops and killed if Voila left any behind.
+        """
+        children = self.children()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -61,6 +71,35 @@ class VoilaServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        _stop_processes(children, timeout=5)
+
+    def children(self) -> list:
+        """The server's live child processes (its kernels), as psutil handles."""
+        import psutil
+
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+
+def _stop_processes(processes: list, timeout: float) -> None:
+    """SIGTERM, then SIGKILL after ``timeout`` seconds, for processes still running."""
+    import psutil
+
+    alive = [p for p in processes if p.is_running()]
+    for process in alive:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, lingering = psutil.wait_procs(alive, timeout=timeout)
+    for process in lingering:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(lingering, timeout=timeout)
 
 
 def free_port() -> int:
@@ -106,14 +145,14 @@ def share_plotly_bundle(folder: Path) -> str:
 def notebooks_folder(project_dir: Path, given: str | Path | None = None) -> Path:
     """The notebooks to serve: the given folder, the repository's dashboards/, or a fresh copy in the project."""
     if given is not None:
-        folder = Path(given)
+        folder = Path(given).expanduser().resolve()
         if not any(folder.glob("*.ipynb")):
             raise EvidenceError(f"{folder}: no dashboard notebooks (.ipynb) here")
         return folder
     from ..resources import dashboards_folder
 
     if any(dashboards_folder().glob("*.ipynb")):
-        return dashboards_folder()
+        return dashboards_folder().resolve()
     from .notebooks import write_notebooks
 
     folder = project_dir / "cache" / "dashboards"
@@ -128,20 +167,27 @@ def voila_command(notebooks: Path, port: int, *, preheat: bool = True) -> list[s
         "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         f"--template={TEMPLATE_NAME}", "--strip_sources=True", "--show_tracebacks=False",
         f"--preheat_kernel={preheat}", "--pool_size=1" if preheat else "--pool_size=0",
-        "--VoilaExecutor.kernel_name=python3", "--MappingKernelManager.cull_idle_timeout=3600",
+        "--VoilaExecutor.kernel_name=python3",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
     ]
 
 
 def start(project: str | Path | None = None, *, port: int | None = None, notebooks: str | Path | None = None,
           preheat: bool = True, quiet: bool = True) -> VoilaServer:
-    """Start Voila for a project that has a results bundle; returns once the server answers."""
-    bundle = results_folder(project)
+    """Start Voila for a project that has a results bundle; returns once the server answers.
+
+    Every path handed to Voila is absolute: Voila runs inside the notebooks' folder, so a relative
+    project (``--project .`` or the default, the current folder) would point somewhere else there.
+    """
+    bundle = results_folder(project).resolve()
     check_bundle(bundle)
     project_dir = bundle.parent if bundle.name == "results" else bundle
     folder = notebooks_folder(project_dir, notebooks)
     port = port or free_port()
     env = dict(os.environ)
-    env[PROJECT_ENV] = str(project_dir.resolve())
+    env[PROJECT_ENV] = str(project_dir)
     templates = project_dir / "cache" / "voila"
     env[SHARED_BUNDLE_ENV] = share_plotly_bundle(templates)
     template_root(templates, env[SHARED_BUNDLE_ENV])
