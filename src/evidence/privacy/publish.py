@@ -62,9 +62,11 @@ class Problem:
     kind: str
     rows: int
     advice: str
+    pseudonyms: tuple[str, ...] = ()  # whose real names they are (safe to show)
 
     def message(self) -> str:
-        return (f"not published: table {self.table}, column {self.column} holds {self.kind} "
+        whose = f" behind {', '.join(self.pseudonyms[:5])}" if self.pseudonyms else ""
+        return (f"not published: table {self.table}, column {self.column} holds {self.kind}{whose} "
                 f"({self.rows} row{'s' if self.rows != 1 else ''}); {self.advice}")
 
 
@@ -125,6 +127,7 @@ def check_tables(tables: dict[str, pd.DataFrame], *, key: Any | None = None, pub
     index = NameIndex(_publishable_names(key, public)) if key is not None else None
     problems: list[Problem] = []
     may_name = _name_prefilter(index)
+    seen: dict[str, set[str]] = {}
     for name, table in sorted(tables.items()):
         for column in table.columns:
             kind = column_kind(column)
@@ -147,16 +150,28 @@ def check_tables(tables: dict[str, pd.DataFrame], *, key: Any | None = None, pub
             if not len(texts):
                 continue
             found: dict[str, int] = {}
+            whose: set[str] = set()
             for value in texts:
-                kinds = set()
-                if _MAY_HOLD_PATTERN.search(value):
-                    kinds = {_PATTERN_KIND[f.kind] for f in find_patterns(value) if f.kind in _PATTERN_KIND}
-                if index is not None and may_name(value) and find_names(value.replace("_", " "), index):
-                    kinds.add("real names")
+                kinds = seen.get(value)
+                if kinds is None:  # columns repeat values (school, speaker, title): look at each once
+                    kinds = set()
+                    if _MAY_HOLD_PATTERN.search(value):
+                        kinds = {_PATTERN_KIND[f.kind] for f in find_patterns(value) if f.kind in _PATTERN_KIND}
+                    if index is not None and may_name(value):
+                        names = find_names(value.replace("_", " "), index)
+                        if names:
+                            kinds.add("real names")
+                            kinds.update(f"pseudonym:{key.pseudonym_of_identity(f.identity) or ''}" for f in names
+                                         if f.identity and key.pseudonym_of_identity(f.identity))
+                    seen[value] = kinds
                 for k in kinds:
+                    if k.startswith("pseudonym:"):
+                        whose.add(k.split(":", 1)[1])
+                        continue
                     found[k] = found.get(k, 0) + 1
             for k, rows in sorted(found.items()):
-                problems.append(Problem(name, str(column), k, rows, _advice(k)))
+                problems.append(Problem(name, str(column), k, rows, _advice(k),
+                                        tuple(sorted(whose)) if k == "real names" else ()))
     return problems
 
 
@@ -165,7 +180,10 @@ def _raw_numbers(values: pd.Series) -> bool:
     return bool(len(text)) and bool(text.str.fullmatch(_NUMBER).any())
 
 
-_MAY_HOLD_PATTERN = re.compile(r"@|\.[A-Za-z]|\d{3}[\s-]?\d{3}|[A-Za-z]\d|\d[A-Za-z]{2}|\d,?\s+[A-Z]|(?:19|20)\d\d")
+_MAY_HOLD_PATTERN = re.compile(r"@|\.[A-Za-z]|\d{3}[\s-]?\d{3}|[A-Za-z]\d|\d[A-Za-z]{2}|(?:19|20)\d\d|"
+                               r"\d,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Close|Drive|Way|"
+                               r"Crescent|Grove|Place|Gardens|Court|Terrace|Walk|Mews|Row|Hill|Rise|View|Square|"
+                               r"Park|Green)\b")
 """Cheap test that a value may hold an e-mail, web address, phone, postcode, street address or date
 (a measure such as "45.1" or "20%" cannot), so the pattern finders run only where they could match."""
 
@@ -176,9 +194,12 @@ def _name_prefilter(index: Any) -> Any:
         return lambda value: False
     from .detect import fold
 
-    words = sorted({form.split(" ")[0] for form in index.forms} | {form.split(" ")[-1] for form in index.forms},
+    from .detect import SCHOOL_WORDS, _is_honorific
+
+    parts = {part for form in index.forms for part in (form.split(" ")[0], form.split(" ")[-1])}
+    words = sorted((w for w in parts if len(w) > 1 and not _is_honorific(w) and w not in SCHOOL_WORDS),
                    key=len, reverse=True)
-    pattern = re.compile(r"(?i)(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")")
+    pattern = re.compile(r"(?i)(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")s?(?![^\W_])")
 
     def may_name(value: str) -> bool:
         plain = (value if value.isascii() else fold(value)).replace("'", "")
