@@ -122,7 +122,7 @@ def check_tables(tables: dict[str, pd.DataFrame], *, key: Any | None = None, pub
     """Every (table, column) that would publish a direct identifier: by column name (URN, PCODE, TELNUM,
     SCHNAME, ...), by value (postcodes, phones, e-mails, web addresses, raw URNs beside pseudonyms) and,
     with the project's pseudonym ``key``, any real name it knows, whole or in part."""
-    from .detect import NameIndex, find_names, find_patterns
+    from .detect import NameIndex, find_names, find_patterns, resolve_overlaps
 
     index = NameIndex(_publishable_names(key, public)) if key is not None else None
     problems: list[Problem] = []
@@ -156,7 +156,8 @@ def check_tables(tables: dict[str, pd.DataFrame], *, key: Any | None = None, pub
                 if kinds is None:  # columns repeat values (school, speaker, title): look at each once
                     kinds = set()
                     if _MAY_HOLD_PATTERN.search(value):
-                        kinds = {_PATTERN_KIND[f.kind] for f in find_patterns(value) if f.kind in _PATTERN_KIND}
+                        kinds = {_PATTERN_KIND[f.kind] for f in resolve_overlaps(find_patterns(value))
+                                 if f.kind in _PATTERN_KIND}
                     if index is not None and may_name(value):
                         names = find_names(value.replace("_", " "), index)
                         if names:
