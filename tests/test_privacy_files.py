@@ -79,3 +79,16 @@ def test_glued_pseudonyms_and_fragments_are_told_apart(project):
                            (f"{staff} and {pupil} agreed", {}),
                            ("Ifan Trevelyan agreed with Morwenna", {"full names": 1, "partial names": 1})]:
         assert dict(name_categories(text, find_names(text, index), pattern, index)) == expected, text
+
+
+def test_saved_outcomes_stay_in_private(project, capsys):
+    (project / "private" / "results.csv").write_text(
+        "pupil_id,pupil_name,school,group,pre_score,post_score\nX1,Morwenna Quiller,Tregarth Academy,tutored,90,95\n"
+        "X2,Ifan Trevelyan,Tregarth Academy,comparison,88,91\n", encoding="utf-8")
+    assert main(["outcomes", "private/results.csv", "--kind", "pupil", "--save"]) == 0
+    capsys.readouterr()
+    saved = project / "private" / "outcomes" / "pupil.csv"
+    assert saved.exists() and not (project / "outcomes").exists()
+    assert (saved.parent.stat().st_mode & 0o077) == 0
+    code, out = report(capsys)
+    assert code == 0 and out["files"] == []
