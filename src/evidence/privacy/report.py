@@ -20,10 +20,19 @@ STORE_TEXT_COLUMNS = {
     "segments": ("id", "speaker", "role", "case_id", "text", "attributes"),
     "speakers": ("name", "role", "school"),
     "cases": ("id", "name"),
-    "attributes": ("case_id", "value"),
-    "codings": ("explanation",),
-    "memos": ("text",),
+    "attributes": ("case_id", "name", "value"),
+    "codes": ("id", "name", "definition", "spec"),
+    "code_changes": ("detail", "author"),
+    "codings": ("coder", "explanation"),
+    "memos": ("text", "author"),
+    "runs": ("params", "result"),
+    "themes": ("label", "words", "quotes"),
+    "theme_runs": ("source_id", "model_dir"),
+    "discussion_sections": ("source_id", "label"),
+    "refi_objects": ("local_id", "data"),
+    "refi_imports": ("file", "report"),
 }
+"""Every text column of the store the leak check reads (all that can hold words from the sources)."""
 
 
 @dataclass
