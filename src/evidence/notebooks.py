@@ -297,7 +297,11 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
                 say(f"[{number}/{len(specs)}] {spec.path.name}")
                 started = time.perf_counter()
                 output = run_dir / spec.path.name
-                execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
+                try:
+                    execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
+                finally:  # the executed copy keeps no real name (paths, printed ids), failed or not
+                    if output.exists():
+                        scrub_notebook(output, values["project"])
                 executed.append(output)
                 say(f"      done in {time.perf_counter() - started:.0f} s")
                 _check_produced(spec, Path(values["project"]))
@@ -310,6 +314,12 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
             raise
     _finish_record(values["project"], record, "ok", {"run_id": run_id})
     return RunResult(run_id, run_dir, manifest_path, Path(values["project"]) / "results", executed)
+
+
+def scrub_notebook(path: Path, project_dir: str | Path) -> int:
+    from .privacy.paths import scrub_notebook as scrub
+
+    return scrub(path, project_dir)
 
 
 def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:

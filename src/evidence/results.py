@@ -346,6 +346,9 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
     manifest["tables"] = bundle_manifest(tables)
     if "inputs" in manifest:
         manifest["inputs"]["pseudonym_key"] = pseudonym_key_hash(Path(project.path))
+        from .privacy.paths import scrub_manifest
+
+        manifest = scrub_manifest(manifest, project.path)  # no path or parameter naming a person
     folder = write_bundle(tables, project.results_dir, manifest)
     if run_manifest_path is not None:
         write_bundle(tables, run_manifest_path.parent / "tables")
