@@ -36,12 +36,13 @@ ROLE_LABELS = (
     "coordinator", "co-ordinator", "lead", "charity lead", "school lead", "programme lead", "manager",
     "officer", "clerk", "witness", "member", "observer", "note taker", "note-taker", "translator",
     "interpreter", "staff", "q", "a", "question", "answer", "note", "narrator", "presenter", "guest",
+    "members present", "present", "in attendance", "apologies", "attendees", "clerks", "chairs",
 )
 """Speaker labels that are roles, not names: ``Tutor:``, ``Chair:``, ``Pupil 3:``, ``Interviewer A:``.
 Extend the list per project with ``role_labels: [Link worker, Youth worker]`` in ``evidence.yaml``."""
 
 GENERIC_SPEAKERS = re.compile(
-    r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in ROLE_LABELS) + r")"
+    r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in ROLE_LABELS) + r")(?:e?s)?"
     + r"(?:\s*(?:\d+|#\s*\d+)|\s+[A-Z])?[\s.:]*$|^[A-Z]?\d+$|.*\d"
 )
 """Speaker labels that are roles or numbers, not names (``Interviewer``, ``Speaker 2``, ``P07``)."""
