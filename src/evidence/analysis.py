@@ -327,11 +327,13 @@ def school_pseudonyms(project: Any, corpus: str | Path, *names: pd.Series) -> di
 
 def outcomes_table(pupils: pd.DataFrame, schools: dict[str, str]) -> pd.DataFrame:
     """Pupil results in bundle columns: pupil, school (pseudonym), urn, group, pre, post, gain, + extras."""
+    from .privacy.publish import publishable_table
+
     table = pupils.drop(columns=["_row"], errors="ignore").rename(
         columns={"pupil_id": "pupil", "pre_score": "pre", "post_score": "post"})
     if "school" in table:
         table["school"] = table["school"].map(lambda s: schools.get(s, s) if isinstance(s, str) else s)
-    return table
+    return publishable_table(table)  # no URN, address or name beside a pseudonym
 
 
 def schools_table(outcome_table: Any, schools: dict[str, str]) -> pd.DataFrame:
@@ -352,7 +354,9 @@ def schools_table(outcome_table: Any, schools: dict[str, str]) -> pd.DataFrame:
     table = table.drop(columns=[c for c in ("URN", "SCHNAME", "_row") if c in table.columns])
     if "school" in table:
         table["school"] = table["school"].map(lambda s: schools.get(s, s) if isinstance(s, str) else s)
-    return table
+    from .privacy.publish import publishable_table
+
+    return publishable_table(table)  # no URN, LA/ESTAB, address, postcode or phone beside a pseudonym
 
 
 def effects_table(effects: pd.DataFrame, outcome: str = "gain") -> pd.DataFrame:

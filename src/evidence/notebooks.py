@@ -299,7 +299,11 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
                 say(f"[{number}/{len(specs)}] {spec.path.name}")
                 started = time.perf_counter()
                 output = run_dir / spec.path.name
-                execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
+                try:
+                    execute(spec, output, values, kernel_dir=Path(kernel_dir), cwd=run_dir, timeout=timeout)
+                finally:  # the executed copy keeps no real name (paths, printed ids), failed or not
+                    if output.exists():
+                        scrub_notebook(output, values["project"])
                 executed.append(output)
                 say(f"      done in {time.perf_counter() - started:.0f} s")
                 said = _say_new_notes(project_path, said, say)
@@ -405,6 +409,12 @@ def _record_failure(project_dir: Path, run_id: str, tag: str | None, seed: int, 
     with Project.open(project_dir) as project:
         record = project.store.start_run("run", {"run_id": run_id, "tag": tag or "", "seed": seed})
         project.store.finish_run(record, "failed", {"error": error})
+
+
+def scrub_notebook(path: Path, project_dir: str | Path) -> int:
+    from .privacy.paths import scrub_notebook as scrub
+
+    return scrub(path, project_dir)
 
 
 def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:

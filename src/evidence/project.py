@@ -200,7 +200,7 @@ class Project:
                     self.store.write_source(conn, reading.source, reading.segments, reading.speakers,
                                             reading.cases, path_key=key)
                 report.files.append(FileResult(
-                    str(path), "ingested", source=source_id, reader=reading.source.reader,
+                    str(path), "ingested", source=reading.source.id, reader=reading.source.reader,
                     segments=len(reading.segments), message="; ".join(reading.notes),
                 ))
             except EvidenceError as exc:

@@ -38,13 +38,16 @@ MAX_ROWS_SHOWN = 10
 
 # -- describing a run ---------------------------------------------------------------------------------
 def corpus_files(corpus: Path) -> dict[str, str]:
-    """sha256 of every file under the corpus folder, by path relative to it (hidden files left out)."""
+    """sha256 of every file under the corpus folder, by the hash of its path relative to it (file names
+    can name pupils: evidence.privacy.paths.input_key), hidden files left out."""
+    from .privacy.paths import input_key
+
     files = {}
     for path in sorted(corpus.rglob("*")):
         relative = path.relative_to(corpus)
         if path.is_file() and not any(part.startswith((".", "~$")) for part in relative.parts):
-            files[relative.as_posix()] = content_hash(path.read_bytes())
-    return files
+            files[input_key(relative.as_posix())] = content_hash(path.read_bytes())
+    return dict(sorted(files.items()))
 
 
 def workbench_code_hash() -> str:
@@ -235,16 +238,23 @@ def _short(value: Any, width: int = 70) -> str:
 
 def input_differences(manifest: dict[str, Any], corpus: Path, codebook: Path | None) -> list[str]:
     """Readable lines for every input file added, removed or changed since the manifest's run."""
+    from .privacy.paths import input_key, recorded_path
+
     lines = []
     before = manifest.get("inputs", {}).get("corpus", {}).get("files", {})
     now = corpus_files(corpus)
-    for path in sorted(set(before) | set(now)):
-        if path not in now:
+    # the manifest keys files by a hash of their path; name a file only when its name names nobody
+    names = {input_key(p.relative_to(corpus).as_posix()): p.relative_to(corpus).as_posix()
+             for p in corpus.rglob("*") if p.is_file()}
+    original = manifest.get("parameters", {}).get("project") or ""
+    for key in sorted(set(before) | set(now)):
+        path = (recorded_path(names[key], original) if original and key in names else "") or key
+        if key not in now:
             lines.append(f"input {path}: missing now")
-        elif path not in before:
+        elif key not in before:
             lines.append(f"input {path}: new, not in the manifest")
-        elif before[path] != now[path]:
-            lines.append(f"input {path}: changed (sha256 {before[path][:12]}... -> {now[path][:12]}...)")
+        elif before[key] != now[key]:
+            lines.append(f"input {path}: changed (sha256 {before[key][:12]}... -> {now[key][:12]}...)")
     want = manifest.get("inputs", {}).get("codebook", {}).get("sha256", "")
     have = content_hash(codebook.read_bytes()) if codebook else ""
     if want != have:
@@ -350,6 +360,9 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
     if "tables" not in manifest:
         raise ProjectError(f"{manifest_path}: this run never published its tables (did it fail?); nothing to compare")
     expected_tables = kept_tables(manifest_path)
+    if not (corpus or manifest["inputs"]["corpus"]["path"]):
+        raise ProjectError(f"{manifest_path}: the manifest does not record the corpus folder (its path named a "
+                           "person or school, so it was left out); pass --corpus DIR")
     corpus = Path(corpus or manifest["inputs"]["corpus"]["path"])
     if not corpus.is_dir():
         raise ProjectError(f"{corpus}: the manifest's corpus folder is not here; pass --corpus DIR")

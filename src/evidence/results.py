@@ -355,6 +355,9 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
         {"step": r["step"], "note": r["note"]} for r in notes[["step", "note"]].to_dict("records")]
     if "inputs" in manifest:
         manifest["inputs"]["pseudonym_key"] = pseudonym_key_hash(Path(project.path))
+        from .privacy.paths import scrub_manifest
+
+        manifest = scrub_manifest(manifest, project.path)  # no path or parameter naming a person
     folder = write_bundle(tables, project.results_dir, manifest)
     if run_manifest_path is not None:
         write_bundle(tables, run_manifest_path.parent / "tables")
@@ -364,36 +367,11 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
 
 
 def check_no_real_names(project: Any, tables: dict[str, pd.DataFrame]) -> None:
-    """Refuse to publish a table whose text holds a real name the project's pseudonym key replaces.
+    """Refuse to publish a table holding a direct identifier (a real name, whole or in part, a URN, address,
+    postcode, phone, ...): the rule is :func:`evidence.privacy.publish.check_bundle`'s."""
+    from .privacy.publish import check_bundle
 
-    The last guard before the dashboards: it searches every text column for every original name in
-    ``PROJECT/private/`` (whole words, as written there). The error names the table, column, row and
-    the pseudonym, never the real name, so it is safe in a notebook's saved output.
-    """
-    import re
-
-    path = Path(project.path) / "private" / "pseudonym-key.json"
-    if not path.exists():
-        return
-    from .privacy import load_key
-
-    entries = load_key(path).entries
-    originals = {e["original"]: p for p, e in entries.items() if len(e.get("original", "")) >= 4}
-    if not originals:
-        return
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(originals, key=len, reverse=True))
-                         + r")\b")
-    for name, table in sorted(tables.items()):
-        for column in table.columns:
-            if not (table[column].dtype == object or pd.api.types.is_string_dtype(table[column])):
-                continue
-            for row, value in enumerate(table[column]):
-                match = pattern.search(value) if isinstance(value, str) else None
-                if match:
-                    raise EvidenceError(
-                        f"not published: table {name}, column {column}, row {row + 1} holds the real name behind "
-                        f"{originals[match.group(0)]!r}; pseudonymise that input (add the name to the roster) and "
-                        "run again")
+    check_bundle(project, tables)
 
 
 def pseudonym_key_hash(project_dir: Path) -> str:

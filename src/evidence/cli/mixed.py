@@ -1,7 +1,7 @@
 """`evidence outcomes FILE [--kind pupil|school|dfe-ks4] [--json] [--save]`: load and check a results table.
 
 The work is done by :func:`evidence.mixed.outcomes.load_outcomes`; this module only parses the
-arguments and prints. With ``--save`` the checked table is kept in ``PROJECT/outcomes/`` for joins.
+arguments and prints. With ``--save`` the checked table is kept in ``PROJECT/private/outcomes/`` (owner-only: it holds real names) for joins.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print JSON: rows, schools, columns_recognised, missing_by_code, ...")
     parser.add_argument("--save", action="store_true",
-                        help="keep the checked table in PROJECT/outcomes/ for later joins")
+                        help="keep the checked table in PROJECT/private/outcomes/ (owner-only: it holds real names) for later joins")
     add_project_option(parser)
     parser.set_defaults(func=cmd_outcomes)
 

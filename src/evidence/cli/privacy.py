@@ -16,7 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "postcode, ...), per source. With --key FILE (the project's private/pseudonym-key.json) it "
                     "also lists each pseudonym with the original it stands for and shows where in the store an "
                     "original name is still found. Without --key no original is ever printed; the leak check "
-                    "then only counts. Exits 1 when a leftover name is found.",
+                    "then only counts. It also checks every file of the project folder outside private/ (the "
+                    "results bundle and its manifest, runs/, models/, cache/, saved tables and exports) for "
+                    "full names, partial names, name fragments beside pseudonyms, glued pseudonyms, e-mails, "
+                    "phones and postcodes, per file and kind. Exits 1 when anything is found.",
     )
     add_project_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -36,13 +39,13 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
         else:
             own = key_path(project.path / "private")
             key, show = (load_key(own) if own.exists() else None), False
-        report = privacy_report(project.store, key, show_originals=show)
+        report = privacy_report(project.store, key, show_originals=show, project_dir=project.path)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1, default=str)
         print()
     else:
         _print(report, show)
-    return 1 if len(report.leaks) else 0
+    return 0 if report.clean else 1
 
 
 def _print(report, show: bool) -> None:
@@ -67,3 +70,13 @@ def _print(report, show: bool) -> None:
         print("Re-ingest those sources with --roster naming these people, or remove them.")
     elif len(report.people):
         print("\nNo original name from the key file was found in the store.")
+    if len(report.files):
+        totals = report.files.groupby("kind")["n"].sum()
+        print(f"\nWARNING: files outside private/ still hold names or personal details "
+              f"({', '.join(f'{n} {kind}' for kind, n in totals.items())}):")
+        for file, rows in report.files.groupby("file", sort=True):
+            print(f"  {file}: " + ", ".join(f"{r.n} {r.kind}" for r in rows.itertuples(index=False)))
+        print("Delete or regenerate them from the pseudonymised store (`evidence run`), and keep raw inputs, "
+              "rosters and results tables with real names inside private/.")
+    elif len(report.people):
+        print("No name from the key file was found in the project's files outside private/.")

@@ -28,7 +28,7 @@ A recipe (each step is one call; every function takes and returns tidy pandas Da
     voice = before_after(segments, codings)                       # codes that appear / vanish
 
 Modules: :mod:`.outcomes` and :mod:`.dfe` (loading; :mod:`.tables` holds the shared reading and
-status-code handling; :mod:`.saved` keeps a checked table in ``PROJECT/outcomes/``),
+status-code handling; :mod:`.saved` keeps a checked table in ``PROJECT/private/outcomes/``),
 :mod:`.linking`, :mod:`.quantitise`, :mod:`.effects`, :mod:`.theme_outcomes`, :mod:`.joint`,
 :mod:`.voice`. Each module's docstring states its formulas and counting rules.
 """

@@ -1,14 +1,17 @@
-"""Keep a loaded results table in the project (``PROJECT/outcomes/``) for later joins.
+"""Keep a loaded results table in the project (``PROJECT/private/outcomes/``) for later joins.
 
 Three plain files per kind, readable without the workbench: ``<kind>.csv`` (the table, with
 ``_row`` = the data row in the original file), ``<kind>.status.csv`` (the long table of status
 codes) and ``<kind>.json`` (the summary: source path, rows, schools, missing_by_code, ...).
-Pupil tables hold pupil ids as given in the results file; keep real names out of that file.
+The table is kept as the results file gives it (real school names, URNs, maybe pupil names), so it lives
+in the owner-only ``private/`` folder beside the pseudonym key, never where a bundle or an export could
+pick it up; the published tables are made from it with pseudonyms (:mod:`evidence.privacy.publish`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -16,13 +19,15 @@ import pandas as pd
 from evidence.errors import ProjectError
 from evidence.mixed.tables import OutcomeTable
 
-FOLDER = "outcomes"
+FOLDER = "private/outcomes"
 
 
 def save_outcomes(table: OutcomeTable, project_dir: str | Path) -> Path:
-    """Write the table's three files into ``project_dir/outcomes/`` (replacing that kind's files)."""
+    """Write the table's three files into ``project_dir/private/outcomes/`` (replacing that kind's files)."""
     folder = Path(project_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder.parent, 0o700)
+    os.chmod(folder, 0o700)
     table.frame.to_csv(folder / f"{table.kind}.csv", index=False)
     table.status.to_csv(folder / f"{table.kind}.status.csv", index=False)
     summary = table.summary() | {"column_meanings": table.column_meanings, "percent_columns": table.percent_columns}

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .roster import ORGANISATION_KINDS, KnownName, KnownNames, name_key
+from .roster import ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, name_key, role_words
 
-TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "master")
+FORM_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "cllr", "lord", "lady")
+"""Titles put before a roster surname to make a full form ("Ms Patel", "Professor White")."""
 SCHOOL_WORDS = frozenset(
     "school academy primary secondary high college community church of england ce c e rc catholic "
     "infant infants junior juniors grammar free trust federation sixth form centre studio university "
@@ -111,6 +112,7 @@ class NameIndex:
     def __init__(self, known: KnownNames) -> None:
         self.known: dict[str, KnownName] = {k.identity: k for k in known}
         self.forms: dict[str, list[_Entry]] = {}
+        self.role_words = role_words(getattr(known, "role_labels", ()))
         for name in known:
             for form, strength in _forms(name):
                 self._add(form, name.identity, strength)
@@ -120,13 +122,14 @@ class NameIndex:
         tokens = [t for t in _TOKEN.findall(fold(form))]
         if not tokens:
             return
-        significant = [t for t in tokens if t.casefold() not in TITLES and t.casefold() != "st"]
+        significant = [t for t in tokens if not _is_honorific(t) and t.casefold() != "st"]
         if not significant:
             return
-        if len(tokens) == 1 and len(tokens[0]) < 2:
-            return
+        if len(tokens) == 1 and (len(tokens[0]) < 2 or _is_honorific(tokens[0])
+                                 or (strength == 1 and _token_key(tokens[0]) in self.role_words)):
+            return  # "Professor", "AM" and role words ("Head", "Facilitator") are never a name alone
         key = " ".join(_token_key(t) for t in tokens)
-        titled = len(tokens) > 1 and tokens[0].casefold() in TITLES  # "mr h" is a name in any case
+        titled = len(tokens) > 1 and tokens[0].casefold() in FORM_TITLES  # "mr h" is a name in any case
         sensitive = not titled and all(is_common_word(t) for t in significant)
         entries = self.forms.setdefault(key, [])
         for i, entry in enumerate(entries):
@@ -148,32 +151,58 @@ class NameIndex:
         return self.known[top.pop()] if len(top) == 1 else None
 
 
+def _is_honorific(token: str) -> bool:
+    key = token.strip(".").replace("'", "").casefold()
+    return key in TITLES or key in POST_NOMINALS
+
+
+def _is_post_nominal(token: str) -> bool:
+    """ "AM", "OBE", "Ph.D.", "PhD" after a name (written as such: "Ma" in "Jack Ma" is a surname)."""
+    token = token.strip(",")
+    key = token.replace(".", "").casefold()
+    return key in POST_NOMINALS and (token.isupper() or "." in token or token in ("PhD", "MSc", "BSc", "BEd"))
+
+
+def name_parts(name: str) -> list[str]:
+    """A person's name without titles and letters after it: "Professor Jean White OBE" -> [Jean, White]."""
+    tokens = name.split()
+    while tokens and tokens[0].strip(".").casefold() in TITLES:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and _is_post_nominal(tokens[-1]):
+        tokens = tokens[:-1]
+    return [t.strip(",") for t in tokens]
+
+
 def _forms(name: KnownName) -> Iterable[tuple[str, int]]:
     yield name.name, 2
     for alias in name.aliases:
         yield alias, 2
-    tokens = name.name.split()
     if name.is_organisation:
-        yield from _school_short_forms(tokens)
+        yield from _school_short_forms(name.name.split())
         return
-    if tokens and tokens[0].strip(".").casefold() in TITLES:
-        tokens = tokens[1:]  # "Mrs Patel" in a roster: Patel is the surname
-        if len(tokens) == 1:
-            yield tokens[0], 1
-            for title in TITLES:
-                yield f"{title} {tokens[0]}", 2
-            return
+    tokens = name_parts(name.name)
+    if len(tokens) == 1:  # "Mrs Patel" in a roster: Patel is the surname
+        yield tokens[0], 1
+        for title in FORM_TITLES:
+            yield f"{title} {tokens[0]}", 2
+        return
     if len(tokens) < 2:
         return
-    first, last = tokens[0], tokens[-1]
+    first, middles, last = tokens[0], tokens[1:-1], tokens[-1]
+    yield " ".join(tokens), 2
     yield first, 1
     yield last, 1
-    if len(tokens) > 2:
+    for middle in middles:  # "Helen Mary Jones": "Mary" alone, "Mary Jones", "Helen Jones"
+        yield middle, 1
+        yield f"{middle} {last}", 2
+    if middles:
         yield f"{first} {last}", 2
     yield f"{first[0]} {last}", 2
-    for title in TITLES:
+    for title in FORM_TITLES:
         yield f"{title} {last}", 2
         yield f"{title} {first} {last}", 2
+        if middles:
+            yield f"{title} {' '.join(tokens)}", 2
     for alias in name.aliases:
         if len(alias.split()) == 1:
             yield f"{alias} {last}", 2
@@ -197,14 +226,30 @@ def _school_short_forms(tokens: list[str]) -> Iterable[tuple[str, int]]:
     yield " ".join(core), 1
 
 
+@dataclass
+class _Hit:
+    first: int  # token indices [first, last)
+    last: int
+    start: int
+    end: int
+    identities: list[str]  # one: whose name it is; several: a name part they share
+    strength: int
+
+
 def find_names(text: str, index: NameIndex) -> list[Finding]:
-    """Known names in ``text`` (a folded copy is searched, so offsets are the text's own)."""
+    """Known names in ``text`` (a folded copy is searched, so offsets are the text's own).
+
+    A name part several known people share is resolved by who is named in full in the same text, else
+    left unattributed ("[pupil name]"). A name part beside other parts of a name ("Andrew Morgan", "Dr Ann
+    John", "Professor Jean White AM") is replaced as one whole name, with titles and letters after it, so
+    no fragment stays beside a pseudonym and no one gets another person's pseudonym.
+    """
     if not index.forms:
         return []
     folded = fold(text)
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded)]
     keys = [_token_key(t) for _, _, t in tokens]
-    raw: list[tuple[int, int, list[_Entry]]] = []
+    hits: list[_Hit] = []
     i = 0
     while i < len(tokens):
         hit = _match_at(folded, tokens, keys, i, index, _name_context(keys, i))
@@ -212,26 +257,122 @@ def find_names(text: str, index: NameIndex) -> list[Finding]:
             i += 1
             continue
         n, end, entries = hit
-        raw.append((tokens[i][0], end, entries))
-        i += n
-    # a shared first name is resolved by who is mentioned in full elsewhere in the same text
-    named_in_full = set()
-    for _, _, entries in raw:
-        if len({e.identity for e in entries}) == 1 and entries[0].strength == 2:
-            named_in_full.add(entries[0].identity)
-    findings = []
-    for start, end, entries in raw:
         best = max(e.strength for e in entries)
         top = sorted({e.identity for e in entries if e.strength == best})
-        if len(top) > 1:
-            mentioned = [identity for identity in top if identity in named_in_full]
-            top = mentioned if len(mentioned) == 1 else top
-        if len(top) == 1:
-            known = index.known[top[0]]
+        hits.append(_Hit(i, i + n, tokens[i][0], end, top, best))
+        i += n
+    # a shared first name is resolved by who is mentioned in full elsewhere in the same text
+    named_in_full = {h.identities[0] for h in hits if len(h.identities) == 1 and h.strength == 2}
+    for h in hits:
+        if len(h.identities) > 1:
+            mentioned = [identity for identity in h.identities if identity in named_in_full]
+            h.identities = mentioned if len(mentioned) == 1 else h.identities
+    findings = []
+    for start, end, identities, attributed in _whole_names(folded, tokens, hits, index):
+        if attributed and len(identities) == 1:
+            known = index.known[identities[0]]
             findings.append(Finding(start, end, known.kind, known.origin, known.identity))
         else:
-            kinds = {index.known[identity].kind for identity in top}
+            kinds = {index.known[identity].kind for identity in identities}
             findings.append(Finding(start, end, kinds.pop() if len(kinds) == 1 else "person", "ambiguous"))
+    return findings + _spelled_names(folded, index)
+
+
+def _whole_names(folded: str, tokens: list[tuple[int, int, str]], hits: list[_Hit], index: NameIndex
+                 ) -> list[tuple[int, int, list[str], bool]]:
+    """Each hit widened over the titles, letters and other name parts beside it: (start, end, identities,
+    whether the widened name is that one person's)."""
+    at = {j: h for h in hits for j in range(h.first, h.last)}
+
+    def person(h: _Hit) -> bool:
+        return not any(index.known[i].is_organisation for i in h.identities)
+
+    def joined(j: int) -> bool:  # tokens j and j+1 stand side by side ("Ann John", "Dr. Ann")
+        gap = folded[tokens[j][1]:tokens[j + 1][0]]
+        return gap == " " or (gap == ". " and _is_honorific(tokens[j][2]))
+
+    def name_like(j: int) -> bool:
+        word = tokens[j][2]
+        return (j not in at and len(word) > 1 and word[0].isupper() and not word.isupper()
+                and not _is_honorific(word) and _token_key(word) not in index.role_words
+                and not is_common_word(word) and not any(c.isdigit() for c in word))
+
+    out = []
+    done: set[int] = set()
+    for h in hits:
+        if id(h) in done:
+            continue
+        if not person(h):
+            out.append((h.start, h.end, h.identities, True))
+            continue
+        group, unknown = [h], 0
+        first, last = h.first, h.last
+        titles_only = h.strength == 2
+        while first > 0 and joined(first - 1):  # leftwards: other parts of the name, then titles
+            j = first - 1
+            other = at.get(j)
+            if _is_honorific(tokens[j][2]) and tokens[j][2][:1].isupper():
+                first, titles_only = j, True
+            elif titles_only:
+                break
+            elif other is not None and person(other) and other.strength == 1 and id(other) not in done:
+                group.insert(0, other)
+                first = other.first
+            elif name_like(j):
+                first, unknown = j, unknown + 1
+            else:
+                break
+        titles_only = h.strength == 2
+        while last < len(tokens) and joined(last - 1):  # rightwards: other parts, then letters after it
+            j = last
+            other = at.get(j)
+            word = tokens[j][2]
+            if _is_post_nominal(word) and word.isupper():
+                last, titles_only = j + 1, True
+            elif titles_only:
+                break
+            elif other is not None and person(other) and other.strength == 1 and id(other) not in done:
+                group.append(other)
+                last = other.last
+            elif name_like(j):
+                last, unknown = j + 1, unknown + 1
+            else:
+                break
+        done.update(id(g) for g in group)
+        whose = {i for g in group for i in g.identities}
+        same_person = all(len(g.identities) == 1 for g in group) and len(whose) == 1
+        # an unknown word between two parts of one person's name is a middle name; beside one part it
+        # makes another person's name ("Dr Ann John" is not John Griffiths)
+        attributed = same_person and (unknown == 0 or len(group) > 1 and _ends_are_hits(group, first, last, tokens))
+        end = group[-1].end if last == group[-1].last else tokens[last - 1][1]
+        out.append((tokens[first][0], end, sorted(whose), attributed))
+    return out
+
+
+def _ends_are_hits(group: list[_Hit], first: int, last: int, tokens: list[tuple[int, int, str]]) -> bool:
+    core = [j for j in range(first, last) if not _is_honorific(tokens[j][2])]
+    return bool(core) and group[0].first <= core[0] and group[-1].last >= core[-1] + 1
+
+
+_SPELLED = re.compile(r"(?<![\w'-])[A-Za-z](?P<sep>[-. ])[A-Za-z](?:(?P=sep)[A-Za-z])+(?![\w'-])")
+
+
+def _spelled_names(folded: str, index: NameIndex) -> list[Finding]:
+    """Names spelled out letter by letter ("A-i-s-h-a", "J. O. N. E. S")."""
+    findings = []
+    for m in _SPELLED.finditer(folded):
+        key = "".join(c for c in m.group() if c.isalpha()).casefold()
+        entries = index.forms.get(key)
+        if not entries:
+            continue
+        identities = sorted({e.identity for e in entries})
+        if len(identities) == 1:
+            known = index.known[identities[0]]
+            findings.append(Finding(m.start(), m.end(), known.kind, known.origin, known.identity))
+        else:
+            kinds = {index.known[i].kind for i in identities}
+            findings.append(Finding(m.start(), m.end(), kinds.pop() if len(kinds) == 1 else "person",
+                                    "ambiguous"))
     return findings
 
 
@@ -328,18 +469,38 @@ def find_patterns(text: str) -> list[Finding]:
     return found
 
 
+_GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+_LONG_ID = re.compile(r"[\w-]*\d[\w-]*")
+
+
 def _phones(text: str) -> list[Finding]:
     found = [Finding(m.start(), m.end(), "phone", "pattern") for m in _UK_PHONE.finditer(text)]
     try:
         import phonenumbers
     except ModuleNotFoundError:  # pragma: no cover - it is a dependency
-        return found
+        return [f for f in found if _plausible_phone(text, f.start, f.end)]
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         raw = match.raw_string
         digits = re.sub(r"\D", "", raw)
         if raw.lstrip("( ").startswith(("0", "+")) and 10 <= len(digits) <= 15:
             found.append(Finding(match.start, match.end, "phone", "phonenumbers"))
-    return found
+    return [f for f in found if _plausible_phone(text, f.start, f.end)]
+
+
+def _plausible_phone(text: str, start: int, end: int) -> bool:
+    """Not a phone: digits inside a GUID or a longer id ("...-8000-0305e82c3301", "REF-01134960123"), or an
+    unbroken run of digits of a length no UK number has."""
+    for m in _GUID.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if m.start() < end and start < m.end():
+            return False
+    before = text[start - 2:start] if start >= 2 else text[:start]
+    after = text[end:end + 2]
+    if re.fullmatch(r"[A-Za-z0-9][-_/.]", before) or re.match(r"[-_/][A-Za-z0-9]", after):
+        return False
+    raw = text[start:end]
+    if raw.isdigit() and len(raw) not in (10, 11):
+        return False
+    return True
 
 
 # -- named-entity recognition (optional) ------------------------------------------------------------

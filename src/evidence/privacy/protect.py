@@ -26,9 +26,11 @@ def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any],
         key.remember(load_roster(roster))
         key.save()
     nlp = _ner(project)
+    roles = role_labels(project)
 
     def protect(reading: Any) -> Any:
         known = key.known_names()
+        known.role_labels = roles
         new, replacements = pseudonymise_reading(reading, known, key, nlp=nlp)
         counts = Counter(r.kind for r in replacements)
         new.source.metadata = {**new.source.metadata, "privacy": {
@@ -40,6 +42,15 @@ def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any],
         return new
 
     return protect
+
+
+def role_labels(project: Any) -> tuple[str, ...]:
+    """The project's own role labels (``role_labels`` in evidence.yaml), besides the built-in list."""
+    config = getattr(project, "config", {}) or {}
+    value = config.get("role_labels") or ()
+    if isinstance(value, str):
+        value = [v for v in value.split(",")]
+    return tuple(str(v).strip() for v in value if str(v).strip())
 
 
 def _ner(project: Any) -> Any | None:

@@ -18,7 +18,7 @@ from typing import Any
 from ..model import Case, Segment, Source
 from .detect import PATTERN_LABELS, Finding, NameIndex, find_personal_data
 from .pseudonyms import PseudonymKey
-from .roster import GENERIC_SPEAKERS, KnownName, KnownNames, looks_like_name
+from .roster import KnownName, KnownNames, is_role_label, looks_like_name
 
 SOURCE_TEXT_FIELDS = ("title", "school", "partnership", "event")
 
@@ -88,7 +88,7 @@ class Pseudonymiser:
 
     def name(self, value: str, kind: str) -> str:
         """A whole value that is a name (a speaker label, a case id): its pseudonym, else its text pseudonymised."""
-        if not value or not looks_like_name(value):
+        if not value or not looks_like_name(value, self.known.role_labels):
             return self.text(value)[0] if value else value
         known = self.index.lookup(value)
         if known is None:
@@ -228,8 +228,8 @@ def _field(worker: Pseudonymiser, name: str, value: str) -> tuple[str, list[_Edi
 
 
 def _speaker(worker: Pseudonymiser, speaker: str, role: str) -> str:
-    if not speaker or GENERIC_SPEAKERS.match(speaker.strip()):
-        return speaker
+    if not speaker or is_role_label(speaker, worker.known.role_labels):
+        return speaker  # "Tutor", "Chair", "Pupil 3": a role, kept as it is
     return worker.name(speaker, "speaker")
 
 

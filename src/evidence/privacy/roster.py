@@ -27,12 +27,61 @@ KIND_SYNONYMS = {
     "organisation": "charity", "organization": "charity",
 }
 
+ROLE_LABELS = (
+    "interviewer", "facilitator", "co-facilitator", "moderator", "chair", "chairperson", "co-chair", "host",
+    "researcher", "speaker", "participant", "respondent", "interviewee", "unknown", "inaudible", "crosstalk",
+    "all", "several", "everyone", "audience", "group", "panel", "pupil", "student", "learner", "child",
+    "young person", "teacher", "tutor", "mentor", "coach", "volunteer", "head", "headteacher", "head teacher",
+    "deputy head", "principal", "teaching assistant", "senco", "governor", "trustee", "parent", "carer",
+    "coordinator", "co-ordinator", "lead", "charity lead", "school lead", "programme lead", "manager",
+    "officer", "clerk", "witness", "member", "observer", "note taker", "note-taker", "translator",
+    "interpreter", "staff", "q", "a", "question", "answer", "note", "narrator", "presenter", "guest",
+    "members present", "present", "in attendance", "apologies", "attendees", "clerks", "chairs",
+)
+"""Speaker labels that are roles, not names: ``Tutor:``, ``Chair:``, ``Pupil 3:``, ``Interviewer A:``.
+Extend the list per project with ``role_labels: [Link worker, Youth worker]`` in ``evidence.yaml``."""
+
 GENERIC_SPEAKERS = re.compile(
-    r"(?i)^(?:interviewer|facilitator|moderator|chair|host|researcher|speaker|participant|respondent|"
-    r"unknown|inaudible|crosstalk|all|several|everyone|audience|group|panel|pupil|student|teacher|"
-    r"q|a|question|answer|note|narrator)\b[\s\d.#]*$|^[A-Z]?\d+$|.*\d"
+    r"(?i)^(?:the\s+)?(?:" + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in ROLE_LABELS) + r")(?:e?s)?"
+    + r"(?:\s*(?:\d+|#\s*\d+)|\s+[A-Z])?[\s.:]*$|^[A-Z]?\d+$|.*\d"
 )
 """Speaker labels that are roles or numbers, not names (``Interviewer``, ``Speaker 2``, ``P07``)."""
+
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "master", "lord", "lady",
+          "cllr", "councillor", "rev", "revd", "reverend", "baroness", "baron", "rt", "hon", "judge", "dean")
+"""Titles and honorifics: never a name on their own, and stripped from a roster name before its parts
+(first, middle, last) are taken."""
+POST_NOMINALS = ("am", "ms", "mp", "msp", "mla", "mep", "obe", "mbe", "cbe", "kbe", "dbe", "cb", "qc", "kc",
+                 "frs", "phd", "jp", "dl", "ma", "msc", "bsc", "bed", "pgce")
+"""Letters after a name (``Helen Mary Jones AM``, ``Jo Bell OBE``): never a name part."""
+
+
+def is_role_label(label: str, extra: Iterable[str] = ()) -> bool:
+    """True when a speaker label is a role or a number (``Tutor``, ``Chair``, ``Pupil 3``), not a name;
+    ``extra`` adds a project's own roles (``role_labels`` in evidence.yaml)."""
+    label = label.strip()
+    if GENERIC_SPEAKERS.match(label):
+        return True
+    if not extra:
+        return False
+    core = re.sub(r"(?:\s*(?:\d+|#\s*\d+)|\s+[A-Z])?[\s.:]*$", "", label)
+    core = re.sub(r"(?i)^the\s+", "", core)
+    return _role_key(core) in {_role_key(r) for r in extra}
+
+
+def role_words(extra: Iterable[str] = ()) -> frozenset[str]:
+    """Single words that name a role ("tutor", "head", "facilitator"): a name part only beside the rest
+    of the name ("Jo Facilitator", "Ms Head"), never on its own."""
+    words = set()
+    for role in (*ROLE_LABELS, *extra):
+        parts = re.split(r"\s+", str(role).casefold().strip())
+        if len(parts[-1]) > 2:  # "head teacher" -> "teacher"; "young person" -> "person"
+            words.add(parts[-1])
+    return frozenset(words)
+
+
+def _role_key(text: str) -> str:
+    return " ".join(re.split(r"[\s\-]+", str(text).casefold().strip()))
 
 
 @dataclass
@@ -64,10 +113,10 @@ def name_key(name: str) -> str:
     return " ".join(re.split(r"[\s\-]+", text.strip()))
 
 
-def looks_like_name(value: str) -> bool:
+def looks_like_name(value: str, roles: Iterable[str] = ()) -> bool:
     """True for "Jayden Okafor" or "jayden"; false for ids such as "P017", "Q-3" or role labels."""
     value = value.strip()
-    return bool(value) and any(c.isalpha() for c in value) and not GENERIC_SPEAKERS.match(value)
+    return bool(value) and any(c.isalpha() for c in value) and not is_role_label(value, roles)
 
 
 @dataclass
@@ -75,6 +124,8 @@ class KnownNames:
     """All known names for one ingest. ``add`` merges a name given twice (aliases are united)."""
 
     names: list[KnownName] = field(default_factory=list)
+    role_labels: tuple[str, ...] = ()
+    """A project's own role labels (``role_labels`` in evidence.yaml), besides :data:`ROLE_LABELS`."""
 
     def __post_init__(self) -> None:
         self._by_identity: dict[str, KnownName] = {}
@@ -110,7 +161,8 @@ class KnownNames:
         return existing
 
     def copy(self) -> KnownNames:
-        return KnownNames([KnownName(k.name, k.kind, list(k.aliases), k.role, k.origin) for k in self.names])
+        return KnownNames([KnownName(k.name, k.kind, list(k.aliases), k.role, k.origin) for k in self.names],
+                          self.role_labels)
 
     def find(self, name: str) -> KnownName | None:
         """The record whose full name or alias is ``name`` (loosely compared), if exactly one."""
@@ -133,7 +185,7 @@ class KnownNames:
         for segment in segments:
             if segment.kind == "quote":  # a quote table's pupil column: pupils, by name or by id
                 for value in (segment.case, segment.speaker):
-                    if value and looks_like_name(value):
+                    if value and looks_like_name(value, self.role_labels):
                         known.add(value, "pupil", origin="quotes")
             elif segment.speaker:
                 known._add_speaker(segment.speaker, segment.role)
@@ -144,7 +196,7 @@ class KnownNames:
         return known
 
     def _add_speaker(self, name: str, role: str) -> None:
-        if not looks_like_name(name):
+        if not looks_like_name(name, self.role_labels):
             return
         role = role if isinstance(role, str) else str((role or {}).get("role", ""))
         existing = self.find(name) or self._first_name_match(name)
@@ -251,7 +303,7 @@ def known_from_table(frame: Any, column: str, kind: str, origin: str = "table") 
 
 def merge(*collections: KnownNames) -> KnownNames:
     """One KnownNames holding every name of the given collections."""
-    merged = KnownNames()
+    merged = KnownNames(role_labels=tuple(r for c in collections for r in c.role_labels))
     for collection in collections:
         for known in collection:
             merged.add(known.name, known.kind, known.aliases, role=known.role, origin=known.origin)

@@ -254,6 +254,9 @@ class _Importer:
         added, matched = [], []
         code: RefiCode
         for code in self.refi.codes:
+            if self.privacy is not None:  # a code named or described with a pupil's or school's name
+                code = dataclasses.replace(code, name=self.privacy.code_text(code.name),
+                                           description=self.privacy.code_text(code.description))
             parent = self.codes.get(code.parent, "")
             known = self.known("code", code.guid)
             if known not in existing:

@@ -10,8 +10,9 @@ half a pseudonym would be neither the original words nor a readable label.
 
 Coders (REFI users) are kept as they are unless the roster or key knows them: they are the
 researchers, whose names the reliability reports need; a coder who is also a listed person (a teacher
-who codes) gets that person's pseudonym. Code names are the researcher's concepts and are not
-changed; cases, memos and the source titles, speakers and metadata are pseudonymised.
+who codes) gets that person's pseudonym. Code names and descriptions keep their words but lose any
+known name ("All about Pupil 017"); cases, memos and the source titles, speakers and metadata are
+pseudonymised.
 """
 
 from __future__ import annotations
@@ -154,6 +155,16 @@ class ImportPrivacy:
         new, placed = (worker or self.worker()).text(value)
         if count:
             self.replaced.update(f"{e.finding.kind} (memos)" for e in placed)
+        return new
+
+    def code_text(self, value: str) -> str:
+        """A code's name or description with every known name replaced (counted as "KIND (codes)"): a
+        code named after a pupil, or described with a school's name, must not carry the name into the store
+        or out again through export-codebook / export-qdpx."""
+        if not value:
+            return value
+        new, placed = self.worker().text(value)
+        self.replaced.update(f"{e.finding.kind} (codes)" for e in placed)
         return new
 
     def scrub(self, report: Any) -> None:
