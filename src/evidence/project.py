@@ -21,6 +21,7 @@ import yaml
 
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
 from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
+from .safety import check_regular_file
 from .store import Store
 
 CONFIG_NAME = "evidence.yaml"
@@ -97,10 +98,15 @@ class Project:
             raise ProjectError(
                 f"{path}: not an evidence project (no {CONFIG_NAME}); run `evidence init --project {path}`"
             )
+        from .safety import load_yaml
+
         try:
-            loaded = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+            check_regular_file(config_path)
+            loaded = load_yaml(config_path.read_text(encoding="utf-8"), config_path) or {}
         except yaml.YAMLError as exc:
             raise ProjectError(f"{config_path}: invalid YAML ({exc})") from None
+        except (InputError, UnicodeDecodeError, OSError) as exc:
+            raise ProjectError(f"{config_path}: cannot read the settings ({exc})") from None
         if not isinstance(loaded, dict):
             raise ProjectError(f"{config_path}: the config must be a mapping of settings")
         config = {**DEFAULT_CONFIG, **loaded}
@@ -173,6 +179,7 @@ class Project:
             try:
                 if not path.exists():
                     raise InputError(path, "no such file", hint="check the path")
+                check_regular_file(path)  # a FIFO or device would block forever
                 existing = self.store.source_by_path_key(key, relative)
                 file_hash = _file_hash(path)
                 if existing is not None and existing["file_hash"] == file_hash:
