@@ -398,3 +398,52 @@ def load_yaml(text: str, path: str | Path = "<yaml>", loader: Any = None) -> Any
 def check_regular_file(path: str | Path) -> None:
     """InputError unless ``path`` is a regular file (a FIFO or device would block or never end)."""
     check_file_size(path)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection)."""
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` so it shows as text.
+
+    ``=HYPERLINK(...)``, ``+1``, ``-2+3``, ``@SUM(...)`` and cells starting with a tab or carriage return
+    get the quote (as OWASP recommends); so does a cell already starting with quotes before one of those,
+    so :func:`restore_formula` gives back exactly what was written. Numbers and other values are unchanged.
+    """
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS and value.lstrip("'"):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: Any) -> Any:
+    """The cell text :func:`neutralise_formula` was given (for reading back a table the workbench wrote)."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS \
+            and value.lstrip("'"):
+        return value[1:]
+    return value
+
+
+def spreadsheet_safe(frame: Any) -> Any:
+    """A copy of a DataFrame whose text cells and column names cannot run as spreadsheet formulas.
+
+    Every CSV or Excel file the workbench writes for people to open goes through this.
+    """
+    safe = frame.copy()
+    safe.columns = [neutralise_formula(c) for c in safe.columns]
+    for column in range(safe.shape[1]):
+        series = safe.iloc[:, column]
+        if series.dtype == object or str(series.dtype) in ("string", "category", "str"):
+            safe.isetitem(column, series.map(neutralise_formula))
+    return safe
+
+
+def spreadsheet_restore(frame: Any) -> Any:
+    """The DataFrame :func:`spreadsheet_safe` was given, from the CSV it wrote."""
+    restored = frame.copy()
+    restored.columns = [restore_formula(c) for c in restored.columns]
+    for column in range(restored.shape[1]):
+        series = restored.iloc[:, column]
+        if series.dtype == object or str(series.dtype) in ("string", "str"):
+            restored.isetitem(column, series.map(restore_formula))
+    return restored
