@@ -118,6 +118,9 @@ def parse_xml(data: bytes, path: str | Path = "<xml>", *, forbid_dtd: bool = Fal
                          hint="this file is unsafe; export it again") from None
     except defusedxml.NotSupportedError as exc:  # pragma: no cover - only with odd parsers
         raise InputError(str(path), f"XML feature not supported: {exc}") from None
+    except (LookupError, UnicodeError) as exc:  # <?xml encoding="nonsense"?> or bytes not in that encoding
+        raise InputError(str(path), f"XML in an unknown or wrong encoding ({exc})",
+                         hint="save the file as UTF-8 and export it again") from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(str(path), f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
