@@ -95,6 +95,11 @@ SETTINGS: dict[str, Setting] = {
                             "with no personal details)"),
     "speakers": Setting({}, "a mapping of speaker name to role (or to {role: ..., school: ...})", _mapping,
                         "project-wide speakers and their roles"),
+    "role_labels": Setting([], "a list of role labels such as [Link worker, Youth worker]", _text_list,
+                           "speaker labels that are roles, not people, besides the built-in list"),
+    "schools_public": Setting(False, "true or false", _flag,
+                              "the schools agreed to be named: published tables keep their names and no school "
+                              "pseudonyms"),
 }
 
 
@@ -149,10 +154,16 @@ def validate(loaded: Any, path: str | Path, text: str = "") -> dict[str, Any]:
 
 def read(path: str | Path) -> dict[str, Any]:
     """Read and check a project's evidence.yaml."""
+    from .errors import InputError
+    from .safety import check_regular_file, load_yaml
+
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
     try:
-        loaded = yaml.safe_load(text)
+        check_regular_file(path)
+        text = path.read_text(encoding="utf-8")
+        loaded = load_yaml(text, path)
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path}: invalid YAML ({exc})") from None
+    except (InputError, UnicodeDecodeError, OSError) as exc:
+        raise ProjectError(f"{path}: cannot read the settings ({exc})") from None
     return validate(loaded, path, text)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EvidenceError, ProjectError
+from .processes import clean_dead_kernel_folders, kernel_folder_prefix
 
 KERNEL_NAME = "evidence-python"
 DEFAULT_TAG = "analysis"
@@ -292,7 +293,8 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
         project.close()
     executed: list[Path] = []
     said: set[tuple[str, str]] = {("codebook", codebook_note)}
-    with tempfile.TemporaryDirectory(prefix="evidence-kernel-") as kernel_dir:
+    clean_dead_kernel_folders()  # left by runs that were killed
+    with tempfile.TemporaryDirectory(prefix=kernel_folder_prefix()) as kernel_dir:
         write_kernel_spec(Path(kernel_dir))
         try:
             for number, spec in enumerate(specs, 1):

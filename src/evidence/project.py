@@ -22,6 +22,7 @@ import yaml
 from . import config as settings
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
 from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
+from .safety import check_regular_file
 from .store import Store
 
 CONFIG_NAME = settings.CONFIG_NAME
@@ -74,7 +75,14 @@ class Project:
     def init(cls, path: str | Path, name: str | None = None, **config: Any) -> Project:
         """Create (or reopen) a project folder with its config and store."""
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_dir():
+            raise ProjectError(f"{path}: is a file, not a folder; give `--project` a folder name (a new one "
+                               "is created)")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot make the project folder ({exc.strerror or exc}); choose a "
+                               "folder you can write to") from None
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             values = {**DEFAULT_CONFIG, "name": name or path.resolve().name, **config}
@@ -108,9 +116,13 @@ class Project:
 
     def folder(self, name: str, private: bool = False) -> Path:
         folder = self.path / name
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
-        if private:
-            os.chmod(folder, 0o700)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+            if private and (folder.stat().st_mode & 0o777) != 0o700:
+                os.chmod(folder, 0o700)
+        except OSError as exc:
+            raise ProjectError(f"{folder}: cannot use this folder of the project ({exc.strerror or exc}); "
+                               "is the project read-only, or is there a file of that name?") from None
         return folder
 
     @property
@@ -164,6 +176,7 @@ class Project:
             try:
                 if not path.exists():
                     raise InputError(path, "no such file", hint="check the path")
+                check_regular_file(path)  # a FIFO or device would block forever
                 existing = self.store.source_by_path_key(key, relative)
                 file_hash = _file_hash(path)
                 if existing is not None and existing["file_hash"] == file_hash:

@@ -13,6 +13,7 @@ Every error is an :class:`evidence.errors.InputError` naming the file and saying
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import stat
@@ -117,13 +118,30 @@ def parse_xml(data: bytes, path: str | Path = "<xml>", *, forbid_dtd: bool = Fal
                          hint="this file is unsafe; export it again") from None
     except defusedxml.NotSupportedError as exc:  # pragma: no cover - only with odd parsers
         raise InputError(str(path), f"XML feature not supported: {exc}") from None
+    except (LookupError, UnicodeError) as exc:  # <?xml encoding="nonsense"?> or bytes not in that encoding
+        raise InputError(str(path), f"XML in an unknown or wrong encoding ({exc})",
+                         hint="save the file as UTF-8 and export it again") from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(str(path), f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
                          line=line, hint="the file may be truncated or damaged; export it again") from None
 
 
-def _open_zip(zip_path: str | Path) -> zipfile.ZipFile:
+class ZipBytes(io.BytesIO):
+    """A zip held in memory (a .docx inside a .qdpx), named for error messages; every function here
+    that takes a zip path takes one of these too, under the same limits."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _open_zip(zip_path: str | Path | ZipBytes) -> zipfile.ZipFile:
+    if isinstance(zip_path, ZipBytes):
+        zip_path.seek(0)
     try:
         return zipfile.ZipFile(zip_path)
     except FileNotFoundError:
@@ -301,3 +319,134 @@ def check_zip(
                                  "which documents never need (an entity attack?)",
                                  hint="this file is unsafe; do not open it")
     return members
+
+
+MAX_YAML_DEPTH = 100
+"""Deepest nesting of mappings and lists a YAML file (sidecar, codebook, evidence.yaml) may have."""
+
+MAX_YAML_ALIAS_NODES = 10_000
+"""Most nodes that aliases (``*name``) may add on top of the document's own, so an alias bomb stays small."""
+
+
+def check_yaml_node(node: Any, path: str | Path, *, max_depth: int = MAX_YAML_DEPTH,
+                    max_alias_nodes: int = MAX_YAML_ALIAS_NODES) -> None:
+    """InputError if a composed YAML document nests deeper than ``max_depth``, refers to itself, or
+    would grow by more than ``max_alias_nodes`` once its aliases are expanded (a "billion laughs").
+
+    The walk is iterative and each node is visited once, so it costs as little as the parse.
+    """
+    import yaml
+
+    sizes: dict[int, int] = {}  # id(node) -> nodes once expanded
+    depths: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        children: list[Any] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [part for pair in current.value for part in pair]
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            depths[key] = 1 + max((depths[id(child)] for child in children), default=0)
+            if depths[key] > max_depth:
+                line = current.start_mark.line + 1 if current.start_mark else None
+                raise InputError(str(path), f"YAML is nested more than {max_depth} levels deep", line=line,
+                                 hint="flatten the file; no sidecar, codebook or setting needs this depth")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            line = current.start_mark.line + 1 if current.start_mark else None
+            raise InputError(str(path), "YAML refers to itself through an alias (*name inside &name)",
+                             line=line, hint="write the values out instead of using anchors and aliases")
+        on_path.add(key)
+        stack.append((current, True))
+        if len(on_path) > max_depth + 1:
+            line = current.start_mark.line + 1 if current.start_mark else None
+            raise InputError(str(path), f"YAML is nested more than {max_depth} levels deep", line=line,
+                             hint="flatten the file; no sidecar, codebook or setting needs this depth")
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    if sizes[id(node)] > len(sizes) + max_alias_nodes:
+        raise InputError(str(path), f"YAML aliases expand it to {sizes[id(node)]:,} values from {len(sizes):,} "
+                         "written (an alias bomb?)", hint="write the values out instead of using anchors "
+                         "and aliases")
+
+
+def load_yaml(text: str, path: str | Path = "<yaml>", loader: Any = None) -> Any:
+    """Parse one YAML document safely: a SafeLoader (or the given subclass), nesting and alias
+    expansion bounded by :func:`check_yaml_node`. ``yaml.YAMLError`` is left for the caller to word."""
+    import yaml
+
+    loader_class = loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    parser = loader_class(text)
+    try:
+        try:
+            node = parser.get_single_node()
+        except RecursionError:
+            raise InputError(str(path), f"YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                             hint="flatten the file; no sidecar, codebook or setting needs this depth") from None
+        if node is None:
+            return None
+        check_yaml_node(node, path)
+        return parser.construct_document(node)
+    finally:
+        parser.dispose()
+
+
+def check_regular_file(path: str | Path) -> None:
+    """InputError unless ``path`` is a regular file (a FIFO or device would block or never end)."""
+    check_file_size(path)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP CSV injection)."""
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` so it shows as text.
+
+    ``=HYPERLINK(...)``, ``+1``, ``-2+3``, ``@SUM(...)`` and cells starting with a tab or carriage return
+    get the quote (as OWASP recommends); so does a cell already starting with quotes before one of those,
+    so :func:`restore_formula` gives back exactly what was written. Numbers and other values are unchanged.
+    """
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_STARTS and value.lstrip("'"):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: Any) -> Any:
+    """The cell text :func:`neutralise_formula` was given (for reading back a table the workbench wrote)."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS \
+            and value.lstrip("'"):
+        return value[1:]
+    return value
+
+
+def spreadsheet_safe(frame: Any) -> Any:
+    """A copy of a DataFrame whose text cells and column names cannot run as spreadsheet formulas.
+
+    Every CSV or Excel file the workbench writes for people to open goes through this.
+    """
+    safe = frame.copy()
+    safe.columns = [neutralise_formula(c) for c in safe.columns]
+    for column in range(safe.shape[1]):
+        series = safe.iloc[:, column]
+        if series.dtype == object or str(series.dtype) in ("string", "category", "str"):
+            safe.isetitem(column, series.map(neutralise_formula))
+    return safe
+
+
+def spreadsheet_restore(frame: Any) -> Any:
+    """The DataFrame :func:`spreadsheet_safe` was given, from the CSV it wrote."""
+    restored = frame.copy()
+    restored.columns = [restore_formula(c) for c in restored.columns]
+    for column in range(restored.shape[1]):
+        series = restored.iloc[:, column]
+        if series.dtype == object or str(series.dtype) in ("string", "str"):
+            restored.isetitem(column, series.map(restore_formula))
+    return restored

@@ -8,6 +8,7 @@ order, once each, inside one transaction each; ``PRAGMA user_version`` records t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -56,18 +57,30 @@ class Store:
             )
         self._conn = self._connect()
         self._migrate()
+        self.mark_interrupted_runs()
 
     # -- connection ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        """Open the store: WAL for a writable project; read-only (and nothing can change it) on a
+        read-only folder or disk, so commands that only read still work there."""
+        self.read_only = self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if self.read_only:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
-            raise ProjectError(f"{self.path}: cannot open the project store ({exc})") from exc
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+            raise ProjectError(f"{self.path}: cannot open the project store ({exc}); check that the project "
+                               "folder and its evidence.sqlite can be written by you (or copy the project "
+                               "somewhere that can)") from None
         return conn
 
     def close(self) -> None:
@@ -98,7 +111,14 @@ class Store:
                 raise
             conn.execute("RELEASE nested")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise ProjectError(f"{self.path}: the project is read-only here, so nothing can be stored; make "
+                               "the folder writable (chmod u+w) or copy the project somewhere you can write")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProjectError(f"{self.path}: cannot start writing to the project store ({exc}); if another "
+                               "evidence command is writing, wait for it and run this again") from None
         try:
             yield conn
         except BaseException:
@@ -125,6 +145,12 @@ class Store:
                 f"({latest}); upgrade the evidence package"
             )
         conn = self._conn
+        if self.read_only:
+            if current < latest and {name for _, name, _ in known} - self._applied_names():
+                raise ProjectError(f"{self.path}: this project store needs updating (schema {current}, "
+                                   f"workbench {latest}) but is read-only; open it once where it can be "
+                                   "written")
+            return
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'applied_migrations'").fetchone()
         with self.transaction():
@@ -144,6 +170,12 @@ class Store:
                     tx.execute(f"PRAGMA user_version = {max(number, self.schema_version())}")
             except sqlite3.Error as exc:
                 raise ProjectError(f"{self.path}: migration {name} failed: {exc}") from exc
+
+    def _applied_names(self) -> set[str]:
+        try:
+            return {r[0] for r in self._conn.execute("SELECT name FROM applied_migrations")}
+        except sqlite3.Error:
+            return set()
 
     # -- reading ------------------------------------------------------------------------------
     def read_sql(self, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
@@ -324,12 +356,36 @@ class Store:
         return memo.id
 
     def start_run(self, kind: str, params: dict[str, Any]) -> int:
+        """Record a run as ``running``, with the process running it (see :meth:`mark_interrupted_runs`)."""
+        from .processes import process_identity
+
+        me = process_identity()
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO runs (kind, params, started_at) VALUES (?,?,?)",
-                (kind, json.dumps(params, sort_keys=True, default=str), now()),
+                "INSERT INTO runs (kind, params, started_at, host, pid, process_started) VALUES (?,?,?,?,?,?)",
+                (kind, json.dumps(params, sort_keys=True, default=str), now(), me["host"], me["pid"],
+                 me["started"]),
             )
             return int(cur.lastrowid)
+
+    def mark_interrupted_runs(self) -> list[int]:
+        """Runs still ``running`` whose process is gone (killed, crashed, machine restarted) become
+        ``interrupted``; returns their ids. Every command that opens a writable project calls this."""
+        from .processes import alive
+
+        if self.read_only:
+            return []
+        rows = self._conn.execute(
+            "SELECT id, host, pid, process_started FROM runs WHERE status = 'running'").fetchall()
+        gone = [int(r["id"]) for r in rows
+                if r["pid"] is not None and not alive(r["pid"], r["process_started"], r["host"])]
+        if gone:
+            result = json.dumps({"error": "the command stopped before the run finished (killed or crashed); "
+                                          "run it again"}, sort_keys=True)
+            with self.transaction() as conn:
+                conn.executemany("UPDATE runs SET status = 'interrupted', finished_at = ?, result = ? "
+                                 "WHERE id = ? AND status = 'running'", [(now(), result, i) for i in gone])
+        return gone
 
     def finish_run(self, run_id: int, status: str, result: dict[str, Any] | None = None) -> None:
         with self.transaction() as conn:

@@ -63,8 +63,13 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 def read_yaml_with_lines(text: str, path: str = "<codebook>") -> Any:
     """Parse YAML text into LineDict/LineList values; malformed YAML raises CodebookError with its line."""
+    from evidence.errors import InputError
+    from evidence.safety import load_yaml
+
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return load_yaml(text, path, _LineLoader)  # SafeLoader subclass; nesting and aliases bounded
+    except InputError as exc:
+        raise CodebookError(str(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -79,9 +84,16 @@ def read_yaml_with_lines(text: str, path: str = "<codebook>") -> Any:
 
 def read_yaml_file(path: str | Path) -> Any:
     """Read a codebook file (UTF-8) into LineDict/LineList values."""
+    from evidence.errors import InputError
+    from evidence.safety import check_regular_file
+
     path = Path(path)
     try:
+        if path.exists():
+            check_regular_file(path)  # a FIFO would never end
         text = path.read_text(encoding="utf-8")
+    except InputError as exc:
+        raise CodebookError(str(exc)) from None
     except FileNotFoundError as exc:
         raise CodebookError(f"{path}: no such codebook file (check the path)") from exc
     except UnicodeDecodeError as exc:

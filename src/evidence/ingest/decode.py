@@ -25,6 +25,9 @@ class DecodedText:
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
     """The file's bytes, refusing empty and absurdly large files with a clear message."""
+    from ..safety import check_regular_file
+
+    check_regular_file(path)  # a FIFO or device would block forever
     size = path.stat().st_size
     if size > limit:
         raise InputError(

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..safety import check_regular_file, load_yaml
 
 SOURCE_FIELDS = ("title", "date", "partnership", "school", "event", "wave")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
@@ -20,7 +21,7 @@ def sidecar_path(path: Path) -> Path:
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
-        meta = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        meta = load_yaml(text, path) or {}  # nesting and alias expansion bounded
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(path, f"invalid YAML metadata: {exc}", line=None if line is None else line + 1,
@@ -38,7 +39,13 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     side = sidecar_path(path)
     if not side.exists():
         return {}
-    return _parse(side, side.read_text(encoding="utf-8-sig"))
+    check_regular_file(side)
+    try:
+        text = side.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(side, f"metadata is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         hint="save the sidecar as UTF-8") from None
+    return _parse(side, text)
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], int]:

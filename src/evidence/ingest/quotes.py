@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,23 +73,49 @@ def _table(path: Path) -> tuple[Table, str, str]:
         separator = dialect.delimiter
     except csv.Error:
         separator = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=separator)
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=separator, strict=True)
+    first_line = 1  # the line each row starts on, for errors
     try:
         header = next(reader, [])
+        first_line = reader.line_num + 1
         columns = [c.strip() for c in header]
         rows, numbers = [], []
         for number, cells in enumerate(reader, start=2):
+            last_line = reader.line_num
             if not any(c.strip() for c in cells):
+                first_line = last_line + 1
                 continue  # a blank line, not a row
             if len(cells) > len(columns):
                 raise InputError(path, f"{len(cells)} cells but the header has {len(columns)}", row=number,
-                                 hint="check quoting: a text with the separator in it needs quotes")
+                                 line=first_line, hint="check quoting: a text with the separator in it needs quotes")
+            if last_line > first_line:
+                _check_swallowed(path, cells, len(columns), separator, number, first_line)
             rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)))))
             numbers.append(number)
+            first_line = last_line + 1
     except csv.Error as exc:
-        raise InputError(path, f"cannot parse the CSV: {exc}", line=reader.line_num,
-                         hint="check quoting and separators") from None
+        raise InputError(path, f"cannot parse the CSV ({exc}): a quote opened on this line is never closed "
+                         "properly", line=first_line, hint="close the quote, or double a quote inside a "
+                         'quoted text ("")') from None
     return Table(columns, rows, numbers), decoded.encoding, decoded.file_hash
+
+
+_ROW_ID = re.compile(r"[\w.:\-]{1,40}")
+
+
+def _check_swallowed(path: Path, cells: list[str], width: int, separator: str, row: int, line: int) -> None:
+    """InputError when a quoted cell that runs over several lines holds lines that are rows of their own
+    (an unterminated quote closed by a later row's quote), so rows are never merged without a word."""
+    for cell in cells:
+        if "\n" not in cell:
+            continue
+        for offset, inner in enumerate(cell.split("\n")[1:], start=1):
+            parts = inner.split(separator)
+            if len(parts) == width and _ROW_ID.fullmatch(parts[0].strip().strip('"')):
+                raise InputError(path, "a quoted text runs on into what looks like the next row "
+                                 f"({inner[:40]!r}): its closing quote is missing", line=line, row=row,
+                                 hint="close the quote at the end of the text (a quote inside a quoted "
+                                 'text is written "")')
 
 
 def find_columns(path: Path, frame: Table, mapping: dict[str, str]) -> dict[str, str]:

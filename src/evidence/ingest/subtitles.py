@@ -26,11 +26,46 @@ _TAGS = re.compile(r"</?[^>]+>")
 
 
 def _check_timings(path: Path, text: str, pattern: str) -> None:
+    """Every caption block must be ``[id]`` + a timing line + text; InputError naming the first line that
+    is not, so a damaged block is never read as more text of the cue before it (one pass, linear)."""
     timing = re.compile(rf"^\s*{pattern}\s+-->\s+{pattern}(\s.*)?$")
-    for number, line in enumerate(text.split("\n"), start=1):
+    vtt = pattern == _VTT_TIME
+    block: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    for number, line in enumerate([*lines, ""], start=1):
         if "-->" in line and not timing.match(line):
             raise InputError(path, f"broken cue timing {line.strip()!r}", line=number,
                              hint="timings look like 00:01:02.000 --> 00:01:05.500")
+        if line.strip():
+            block.append((number, line))
+            continue
+        if block:
+            _check_block(path, block, timing, vtt, first=block[0][0] == _first_text_line(lines))
+        block = []
+
+
+def _first_text_line(lines: list[str]) -> int:
+    return next((i for i, line in enumerate(lines, start=1) if line.strip()), 0)
+
+
+def _check_block(path: Path, block: list[tuple[int, str]], timing: re.Pattern[str], vtt: bool,
+                 first: bool) -> None:
+    heads = [line.strip() for _, line in block[:2]]
+    if vtt and (first and heads[0].startswith("WEBVTT")
+                or heads[0].split(" ")[0] in ("NOTE", "STYLE", "REGION")):
+        return
+    where = next((i for i, (_, line) in enumerate(block[:2]) if timing.match(line)), None)
+    if where is None:
+        raise InputError(path, f"caption block without a timing line (starts {heads[0][:40]!r})",
+                         line=block[0][0], hint="each block is a number, a timing line such as "
+                         "00:01:02,000 --> 00:01:05,500, then its text, with a blank line between blocks")
+    if where == 1 and not vtt and not heads[0].isdigit():
+        raise InputError(path, f"caption number {heads[0][:20]!r} is not a number", line=block[0][0],
+                         hint="each block starts with its number (1, 2, 3, ...)")
+    for number, line in block[where + 1:]:
+        if timing.match(line):
+            raise InputError(path, "a timing line inside a caption's text (a missing blank line?)", line=number,
+                             hint="put a blank line between caption blocks")
 
 
 def _split_speaker(voice: str | None, text: str) -> tuple[str, str]:

@@ -80,7 +80,10 @@ def find_turns(text: str, start: int = 0) -> list[Turn]:
         if parsed is not None:
             openings.append((match, parsed))
     turns: list[Turn] = []
+    line, counted = 1, 0  # line numbers counted on from the previous opening, so the whole is linear
     for i, (match, (name, role, ts)) in enumerate(openings):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         body_start = match.end()
         body_end = openings[i + 1][0].start() if i + 1 < len(openings) else len(text)
         body = text[body_start:body_end]
@@ -88,7 +91,7 @@ def find_turns(text: str, start: int = 0) -> list[Turn]:
         lead = len(body) - len(body.lstrip())
         s = min(body_start + lead, stripped_end)
         turns.append(Turn(speaker=name, role=role, start=s, end=stripped_end, timestamp=ts,
-                          line=text.count("\n", 0, match.start()) + 1))
+                          line=line))
     return turns
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from evidence.errors import InputError
 from evidence.mixed.units import evidence_codings
 from evidence.model import UNIT_KINDS
+from evidence.safety import spreadsheet_safe
 
 MEASURES = ("presence", "count", "share")
 
@@ -90,11 +91,12 @@ def write_case_by_code(long: pd.DataFrame, path: str | Path, *, layout: str = "w
     if suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name in MEASURES:
-                case_by_code_wide(long, name, by=by).to_excel(writer, sheet_name=name, index=False)
-            long.to_excel(writer, sheet_name="long", index=False)
+                spreadsheet_safe(case_by_code_wide(long, name, by=by)).to_excel(writer, sheet_name=name,
+                                                                                index=False)
+            spreadsheet_safe(long).to_excel(writer, sheet_name="long", index=False)
     elif suffix == ".csv":
         table = long if layout == "long" else case_by_code_wide(long, measure, by=by)
-        table.to_csv(path, index=False)
+        spreadsheet_safe(table).to_csv(path, index=False)
     else:
         raise InputError(str(path), f"cannot write a case-by-code table as '{suffix}'", hint="use .csv or .xlsx")
     return path

@@ -18,6 +18,7 @@ import pandas as pd
 
 from evidence.errors import ProjectError
 from evidence.mixed.tables import OutcomeTable
+from evidence.safety import spreadsheet_restore, spreadsheet_safe
 
 FOLDER = "private/outcomes"
 
@@ -28,8 +29,9 @@ def save_outcomes(table: OutcomeTable, project_dir: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder.parent, 0o700)
     os.chmod(folder, 0o700)
-    table.frame.to_csv(folder / f"{table.kind}.csv", index=False)
-    table.status.to_csv(folder / f"{table.kind}.status.csv", index=False)
+    # text cells that a spreadsheet would run as formulas get a leading ' (read back by load_saved_outcomes)
+    spreadsheet_safe(table.frame).to_csv(folder / f"{table.kind}.csv", index=False)
+    spreadsheet_safe(table.status).to_csv(folder / f"{table.kind}.status.csv", index=False)
     summary = table.summary() | {"column_meanings": table.column_meanings, "percent_columns": table.percent_columns}
     (folder / f"{table.kind}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder / f"{table.kind}.csv"
@@ -43,8 +45,8 @@ def load_saved_outcomes(project_dir: str | Path, kind: str) -> OutcomeTable:
         raise ProjectError(f"{path}: no saved {kind} results; run `evidence outcomes FILE --kind {kind} --save` first")
     summary = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
     id_columns = {"pupil_id": str, "urn": str, "URN": str, "school": str}
-    frame = pd.read_csv(path, dtype=id_columns)
-    status = pd.read_csv(folder / f"{kind}.status.csv", dtype={"id": str}, keep_default_na=False)
+    frame = spreadsheet_restore(pd.read_csv(path, dtype=id_columns))
+    status = spreadsheet_restore(pd.read_csv(folder / f"{kind}.status.csv", dtype={"id": str}, keep_default_na=False))
     recognised = {c: c for c in summary.get("columns_recognised", [])}
     return OutcomeTable(kind=kind, path=summary.get("path", str(path)), frame=frame, status=status,
                         columns_recognised=recognised, columns_unrecognised=summary.get("columns_unrecognised", []),

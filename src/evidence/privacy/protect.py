@@ -23,15 +23,15 @@ def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any],
     """
     key = load_or_create_key(project.private_dir)
     if roster:
-        key.remember(load_roster(roster))
-        key.save()
+        key.remember(load_roster(roster))  # saved under the key's lock
     nlp = _ner(project)
     roles = role_labels(project)
 
     def protect(reading: Any) -> Any:
-        known = key.known_names()
-        known.role_labels = roles
-        new, replacements = pseudonymise_reading(reading, known, key, nlp=nlp)
+        with key.locked():  # one file's new pseudonyms are assigned and saved while no other command can
+            known = key.known_names()
+            known.role_labels = roles
+            new, replacements = pseudonymise_reading(reading, known, key, nlp=nlp)
         counts = Counter(r.kind for r in replacements)
         new.source.metadata = {**new.source.metadata, "privacy": {
             "replaced": dict(sorted(counts.items())), "detectors": dict(sorted(Counter(

@@ -20,6 +20,7 @@ from ..codebook.changes import codebook_from_store
 from ..codebook.schema import SPEC_KEYS
 from ..errors import EvidenceError
 from ..project import Project
+from ..safety import spreadsheet_safe
 from .guids import GuidBook
 from .import_qdpx import ImportReport, import_refi
 from .qde_read import read_qdc
@@ -51,7 +52,7 @@ def _csv(codebook: Codebook) -> bytes:
     frame = codebook.to_frame()
     for key in SPEC_KEYS:
         frame[key] = frame[key].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
-    return frame.to_csv(index=False).encode("utf-8")
+    return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8")  # no cell runs as a formula
 
 
 def _markdown(codebook: Codebook, title: str) -> bytes:

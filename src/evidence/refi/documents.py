@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..safety import read_zip_member, safe_zip_members
+from ..safety import ZipBytes, check_zip, read_zip_member, safe_zip_members
 
 
 @dataclass
@@ -80,6 +80,7 @@ def docx_text(data: bytes, where: str) -> str:
     """Plain text of a .docx: its paragraphs joined by line breaks (python-docx)."""
     import docx
 
+    check_zip(ZipBytes(data, where))  # a document inside an archive gets the archive's own limits
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
