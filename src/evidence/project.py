@@ -29,7 +29,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "name": "",
     "spacy_pipeline": "blank:en",
     "seed": 42,
-    "embedder": "minilm",
+    "embedder": "minilm-onnx",
     "pseudonymise": True,
     "speakers": {},
 }

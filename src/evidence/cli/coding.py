@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from . import add_project_option
+from . import EMBEDDER_HELP, add_project_option
 
 
 def _project(args: argparse.Namespace) -> Any:
@@ -143,7 +143,7 @@ def _autocode(args: argparse.Namespace) -> int:
     with _project(args) as project:
         kinds = args.kinds.split(",") if args.kinds else None
         report = autocode(project, args.method, coder=args.coder, train_coder=args.train_coder,
-                          embedder=args.embedder, kinds=kinds, seed=args.seed)
+                          embedder=args.embedder, kinds=kinds, seed=args.seed, scheduler=args.scheduler)
     print(report.summary())
     return 0
 
@@ -272,9 +272,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     auto.add_argument("--method", required=True, choices=["rules", "similarity", "classifier"])
     auto.add_argument("--coder", required=True, help="name the suggestions are stored under")
     auto.add_argument("--train-coder", default=None, help="whose accepted codings the classifier learns from")
-    auto.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
+    auto.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     auto.add_argument("--kinds", default=None, help="segment kinds to code (default quote,turn,paragraph)")
     auto.add_argument("--seed", type=int, default=None)
+    auto.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                      help="embed and code on a Dask cluster: 'local' (one worker per core) or tcp://HOST:8786 "
+                           "(default: the project's `scheduler` setting, else in this process)")
     auto.set_defaults(func=_autocode)
 
     curve = subparsers.add_parser("learning-curve", help="classifier kappa vs a coder after coding 10%%, 20%%, ...")
@@ -284,7 +287,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     curve.add_argument("--seed", type=int, default=None)
     curve.add_argument("--sampling", choices=["random", "uncertainty"], default="random")
     curve.add_argument("--features", choices=["embeddings+tfidf", "embeddings", "tfidf"], default="embeddings+tfidf")
-    curve.add_argument("--embedder", default=None)
+    curve.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     curve.add_argument("--json", action="store_true")
     curve.set_defaults(func=_learning_curve)
 
