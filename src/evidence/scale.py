@@ -44,7 +44,7 @@ def cluster_client(scheduler: str, *, workers: int | None = None, processes: boo
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise EvidenceError(
-            "--scheduler needs dask.distributed: pip install 'evidence-workbench[cluster]'"
+            "--scheduler needs dask.distributed: pip install 'evidence-workbench[themes]'"
         ) from exc
     if scheduler == LOCAL:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
