@@ -16,8 +16,11 @@ from ..errors import EvidenceError
 
 # Command modules, in the order their commands are listed in --help.
 COMMAND_MODULES = (
-    "project", "coding", "agreement", "themes", "mixed", "privacy", "refi", "runs", "dashboards",
+    "project", "coding", "agreement", "themes", "mixed", "privacy", "refi", "runs", "dashboards", "embed",
 )
+EMBEDDER_HELP = ("minilm-onnx (default: MiniLM on ONNX Runtime, int8), minilm (the PyTorch reference), "
+                 "path:DIR (a local sentence-transformers folder) or tfidf (word overlap, far worse); "
+                 "default: the project's `embedder` setting")
 
 EXIT_CODES = """\
 exit codes:

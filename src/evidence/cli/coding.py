@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from . import add_project_option
+from . import EMBEDDER_HELP, add_project_option
 from .output import to_json
 
 
@@ -169,7 +169,8 @@ def _autocode(args: argparse.Namespace) -> int:
     with _project(args) as project:
         kinds = args.kinds.split(",") if args.kinds else None
         report = autocode(project, args.method, coder=args.coder, train_coder=args.train_coder,
-                          embedder=args.embedder, kinds=kinds, seed=args.seed)
+                          embedder=args.embedder, kinds=kinds, seed=args.seed,
+                          scheduler=args.scheduler)
     print(to_json(report) if args.json else report.summary())
     return 0
 
@@ -332,10 +333,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="rules (the codebook's lemma rules), similarity (to code definitions) or classifier")
     auto.add_argument("--coder", required=True, help="name the suggestions are stored under")
     auto.add_argument("--train-coder", default=None, help="whose accepted codings the classifier learns from")
-    auto.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
+    auto.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     auto.add_argument("--kinds", default=None, help="segment kinds to code (default quote,turn,paragraph)")
     auto.add_argument("--seed", type=int, default=None, help="random seed (default: the project's)")
     auto.add_argument("--json", action="store_true", help="print the report (suggestions per code) as JSON")
+    auto.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                      help="embed and code on a Dask cluster: 'local' (one worker per core) or tcp://HOST:8786 "
+                           "(default: the project's `scheduler` setting, else in this process)")
     auto.set_defaults(func=_autocode)
 
     curve = subparsers.add_parser(
@@ -352,7 +356,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="how the training units are picked (default: random)")
     curve.add_argument("--features", choices=["embeddings+tfidf", "embeddings", "tfidf"], default="embeddings+tfidf",
                        help="what the classifier reads (default: embeddings+tfidf)")
-    curve.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
+    curve.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     curve.add_argument("--json", action="store_true", help="print the curve as JSON")
     curve.set_defaults(func=_learning_curve)
 

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from ..errors import EvidenceError
-from . import add_project_option
+from . import EMBEDDER_HELP, add_project_option
 from .output import progress, to_json
 
 
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="codebook YAML (default: CORPUS/codebook.yaml, else the starter codebook, with a note)")
     p.add_argument("--tag", help="only notebooks with this tag (and those they need), e.g. analysis or dashboards")
     p.add_argument("--seed", type=int, help="seed for every random step (default: the project's seed)")
-    p.add_argument("--embedder", help="embedder name: minilm, tfidf or path:DIR (default: the project's)")
+    p.add_argument("--embedder", help=EMBEDDER_HELP)
     p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: the workbench's notebooks)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter (VALUE read as YAML: 3, true, text); repeatable")

@@ -7,7 +7,7 @@ import json
 import warnings
 from typing import Any
 
-from . import add_project_option
+from . import EMBEDDER_HELP, add_project_option
 from .output import workbench_warning
 
 
@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
     themes.add_argument("--n-themes", type=_n_themes, default="auto", metavar="N|auto",
                         help="number of themes (default: auto)")
     themes.add_argument("--seed", type=int, default=None, help="random seed (default: the project's)")
-    themes.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
+    themes.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     themes.add_argument("--json", action="store_true", help="print JSON")
     themes.set_defaults(func=run_themes)
 
@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     sections.add_argument("--source", required=True, help="the transcript's source id")
     sections.add_argument("--method", choices=["hybrid", "texttiling", "changepoint"], default="hybrid",
                           help="how to find boundaries (default: hybrid, measured best)")
-    sections.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
+    sections.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
     sections.add_argument("--json", action="store_true", help="print JSON")
     sections.set_defaults(func=run_sections)
 
@@ -74,6 +74,7 @@ def themes_report(model: Any, units: Any, unit: str, run_id: int) -> dict[str, A
 
 
 def run_themes(args: argparse.Namespace) -> int:
+    from evidence.progress import progress_wanted
     from evidence.project import Project
     from evidence.themes.recipes import fit_project_themes
 
@@ -81,7 +82,7 @@ def run_themes(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         run_id, model, units = fit_project_themes(
             project, unit=args.unit, source=args.source, n_themes=args.n_themes, seed=args.seed,
-            embedder_name=args.embedder, progress=not args.json)
+            embedder_name=args.embedder, progress=not args.json and progress_wanted())
         report = themes_report(model, units, args.unit, run_id)
     for warning in caught:  # fallbacks and embedder warnings: say them once, on stderr
         if workbench_warning(warning) and str(warning.message) not in report["notes"]:

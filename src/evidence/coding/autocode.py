@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from evidence import scale
 from evidence.errors import EvidenceError, NotEnoughDataError
 
 METHODS = ("rules", "similarity", "classifier")
@@ -71,9 +72,25 @@ def build_coder(project: Any, method: str, *, train_coder: str | None = None, em
     raise EvidenceError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
+def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler: str | None) -> list[Any]:
+    """The fitted coder's codings for the segments: here, or on a Dask cluster when a scheduler is named."""
+    if scheduler is None:
+        vectors = embedder.embed(segments["text"].tolist()) if embedder is not None else None
+        return model.codings(segments) if vectors is None else model.codings(segments, vectors)
+    with scale.cluster_client(scheduler) as client:
+        vectors = (scale.embed_texts(embedder, segments["text"].tolist(), client=client)
+                   if embedder is not None else None)
+        return scale.codings_on_cluster(model, segments, vectors, client)
+
+
 def autocode(project: Any, method: str, *, coder: str, train_coder: str | None = None, embedder: Any = None,
-             kinds: list[str] | None = None, seed: int | None = None) -> AutocodeReport:
-    """Suggest codes for every unit segment (quotes, turns, paragraphs unless ``kinds``) and store them."""
+             kinds: list[str] | None = None, seed: int | None = None,
+             scheduler: str | None = None) -> AutocodeReport:
+    """Suggest codes for every unit segment (quotes, turns, paragraphs unless ``kinds``) and store them.
+
+    ``scheduler`` ("local" or a Dask scheduler address; default evidence.yaml's ``scheduler``) embeds and
+    codes on a Dask cluster (:mod:`evidence.scale`); the codings are the same and only this process
+    writes them."""
     if method not in METHODS:
         raise EvidenceError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not coder.strip():
@@ -87,11 +104,7 @@ def autocode(project: Any, method: str, *, coder: str, train_coder: str | None =
     run = project.store.start_run("autocode", {"method": method, "coder": coder, "train_coder": train_coder})
     try:
         model, used = build_coder(project, method, train_coder=train_coder, embedder=embedder, seed=seed, coder=coder)
-        vectors = used.embed(segments["text"].tolist()) if used is not None else None
-        if method == "rules":
-            codings = model.codings(segments)
-        else:
-            codings = model.codings(segments, vectors)
+        codings = _code_segments(model, used, segments, scale.scheduler_setting(scheduler, project.config))
         origin = model.origin
         judged = project.codings(coder=coder, origin=origin)
         judged = judged[judged["status"] != "suggested"]
