@@ -143,8 +143,12 @@ def _autocode(args: argparse.Namespace) -> int:
     with _project(args) as project:
         kinds = args.kinds.split(",") if args.kinds else None
         report = autocode(project, args.method, coder=args.coder, train_coder=args.train_coder,
-                          embedder=args.embedder, kinds=kinds, seed=args.seed)
-    print(report.summary())
+                          embedder=args.embedder, kinds=kinds, seed=args.seed,
+                          include_procedural=args.include_procedural, any_scope=args.any_scope)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.summary())
     return 0
 
 
@@ -275,6 +279,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     auto.add_argument("--embedder", default=None, help="minilm (default), path:DIR or tfidf")
     auto.add_argument("--kinds", default=None, help="segment kinds to code (default quote,turn,paragraph)")
     auto.add_argument("--seed", type=int, default=None)
+    auto.add_argument("--include-procedural", action="store_true",
+                      help="also code procedural turns (thanks, turn taking, audio checks), left uncoded by default")
+    auto.add_argument("--any-scope", action="store_true",
+                      help="let the classifier code segment kinds and questions it never learnt from "
+                           "(the codebook's own scope still applies)")
+    auto.add_argument("--json", action="store_true",
+                      help="print the report as JSON (the classifier's quality is cross-validated, with its interval)")
     auto.set_defaults(func=_autocode)
 
     curve = subparsers.add_parser("learning-curve", help="classifier kappa vs a coder after coding 10%%, 20%%, ...")
