@@ -137,48 +137,84 @@ def find_sections(turns: pd.DataFrame, vectors: np.ndarray, *, method: str = "hy
 def label_sections(sections: pd.DataFrame, assignments: pd.DataFrame, *,
                    codings: pd.DataFrame | None = None, themes: pd.DataFrame | None = None,
                    turns: pd.DataFrame | None = None, top: int = 2) -> pd.DataFrame:
-    """Label each section with its most frequent codes and themes (or its words when none apply).
+    """Label each section with its main codes and themes, and the words that set it apart.
 
     ``codings`` has segment and code (a name column ``code_name`` is used when present);
-    ``themes`` has segment_id and label (theme assignments); ``turns`` has id and text.
-    Adds columns ``codes`` and ``themes`` (lists, most frequent first) and fills ``label``.
+    ``themes`` has segment_id and label (theme assignments); ``turns`` has id and text (and
+    ``speaker``). Adds ``codes``, ``themes`` and ``words`` (lists, most frequent or most distinctive
+    first) and fills ``label``: "Code A; Code B - words" when codes or themes apply, else the words.
+    The words are the section's most distinctive terms against the other sections (tf-idf over
+    sections, procedural turns, pseudonyms and speakers' names left out), shown as people said them,
+    so neighbouring sections never share a label.
     """
     sections = sections.copy()
     by_section = assignments.groupby("section")["segment_id"].apply(list)
-    code_lists, theme_lists, labels = [], [], []
+    members_of = {section: set(by_section.get(section, [])) for section in sections["section"]}
+    words = _distinctive_words(members_of, turns, top) if turns is not None else {}
+    code_lists, theme_lists, word_lists, labels = [], [], [], []
+    previous = None
     for section in sections["section"]:
-        members = set(by_section.get(section, []))
+        members = members_of[section]
         codes = _top(codings, "segment", "code_name" if codings is not None and "code_name" in codings
                      else "code", members, top)
         found = _top(themes, "segment_id", "label", members, top)
-        if not codes and not found and turns is not None:
-            found = _top_words(turns.loc[turns["id"].astype(str).isin(members), "text"], top + 1)
+        named = codes + [t for t in found if t not in codes][: max(0, top - len(codes))]
+        phrase = words.get(section, "")
+        label = "; ".join(named)
+        if phrase and (not label or label == previous or label.split(" - ")[0] == (previous or "").split(" - ")[0]):
+            label = f"{label} - {phrase}" if label else phrase
+        label = label or f"section {section + 1}"
+        if label == previous:
+            label = f"{label} (continued)"
         code_lists.append(codes)
         theme_lists.append(found)
-        labels.append("; ".join(codes + [t for t in found if t not in codes][: max(1, top - len(codes))])
-                      or f"section {section + 1}")
-    sections["codes"], sections["themes"], sections["label"] = code_lists, theme_lists, labels
+        word_lists.append([w for w in phrase.split(" / ") if w])
+        labels.append(label)
+        previous = label
+    sections["codes"], sections["themes"], sections["words"], sections["label"] = (
+        code_lists, theme_lists, word_lists, labels)
     return sections
 
 
 def _top(frame: pd.DataFrame | None, key: str, value: str, members: set[str], top: int) -> list[str]:
     if frame is None or frame.empty:
         return []
-    inside = frame.loc[frame[key].astype(str).isin(members), value]
-    counts = inside.value_counts()
+    inside = frame.loc[frame[key].astype(str).isin(members)]
+    inside = inside.drop_duplicates([key, value])  # a turn coded twice with one code counts once
+    counts = inside[value].value_counts()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return [str(v) for v, _ in ranked[:top]]
 
 
-def _top_words(texts: pd.Series, top: int) -> list[str]:
-    from evidence.themes.components import LemmaTokenizer
+def _distinctive_words(members_of: dict[int, set[str]], turns: pd.DataFrame, top: int) -> dict[int, str]:
+    """Per section: its most distinctive terms (tf-idf over sections) as a short readable phrase."""
+    from evidence.procedural import procedural_mask
+    from evidence.themes.components import LemmaTokenizer, phrase_label
+    from evidence.themes.fit import _name_words
 
-    tokenize = LemmaTokenizer(bigrams=False)
-    counts: dict[str, int] = {}
-    for text in texts:
-        for lemma in tokenize(str(text)):
-            counts[lemma] = counts.get(lemma, 0) + 1
-    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    turns = turns.assign(id=turns["id"].astype(str))
+    turns = turns[~procedural_mask(turns["text"].fillna("").astype(str).tolist())]
+    tokenizer = LemmaTokenizer(exclude=_name_words(turns))
+    counts: dict[int, dict[str, int]] = {}
+    texts: dict[int, list[str]] = {}
+    for section, members in members_of.items():
+        inside = turns.loc[turns["id"].isin(members), "text"].astype(str).tolist()
+        texts[section] = inside
+        tally: dict[str, int] = {}
+        for text in inside:
+            for term in tokenizer(text):
+                tally[term] = tally.get(term, 0) + 1
+        counts[section] = tally
+    n = len(counts)
+    document_frequency: dict[str, int] = {}
+    for tally in counts.values():
+        for term in tally:
+            document_frequency[term] = document_frequency.get(term, 0) + 1
+    out = {}
+    for section, tally in counts.items():
+        scored = sorted(tally, key=lambda t: (-(np.log1p(tally[t]) * np.log((1 + n) / document_frequency[t])), t))
+        out[section] = phrase_label(scored[:6], texts[section], tokenizer, parts=top)
+    return out
 
 
 def sections_timeline(sections: pd.DataFrame, title: str = "Discussion sections") -> Any:
