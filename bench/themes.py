@@ -246,6 +246,7 @@ def main() -> None:
     parser.add_argument("--agendas", type=Path, default=None,
                         help="folder of real meetings with human agendas (TinyRec); see point 4 above")
     parser.add_argument("--only-agendas", action="store_true", help="run point 4 only")
+    parser.add_argument("--skip-scale", action="store_true", help="skip points 1 and 2 (fit time, stability)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     from evidence.embeddings import project_embedder
@@ -263,6 +264,8 @@ def main() -> None:
     bench_known_structure(project, embedder)
     if args.agendas is not None:
         bench_real_agendas(args.agendas, embedder)
+    if args.skip_scale:
+        return
     bench_stability(units, embedder, 1000)
     bench_fit_time(units, embedder, [int(s) for s in args.sizes.split(",")])
 
