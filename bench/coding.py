@@ -43,6 +43,60 @@ CODEBOOK = ROOT / "corpora" / "codebook.yaml"
 SAMPLE = ROOT / "corpora" / "sample"
 
 
+def sample_labels() -> tuple[list[str], pd.DataFrame]:
+    """The sample quotes coded by researcher_a: texts and their 0/1 label table."""
+    quotes = pd.read_csv(SAMPLE / "quotes" / "pupil_quotes.csv", dtype=str, keep_default_na=False)
+    codings = pd.read_csv(SAMPLE / "codings" / "researcher_a.csv", dtype=str).rename(columns={"id": "segment"})
+    quotes = quotes[quotes["text"].str.strip() != ""]
+    ids = [i for i in quotes["id"] if i in set(codings["segment"])]
+    return quotes.set_index("id").loc[ids, "text"].tolist(), label_matrix(codings, ids).reset_index(drop=True)
+
+
+def bench_rule_precision(before: Path | None) -> None:
+    """Precision and recall of each code's rules against researcher_a, and on procedural turns.
+
+    Precision: of the quotes the rules give a code, the share the researcher gave it too.
+    "before": the codebook given with --codebook-before, measured in the same run.
+    """
+    from evidence.procedural import is_procedural
+
+    texts, labels = sample_labels()
+    # meeting talk that runs the meeting: every code a rule puts on one of these is a false positive
+    procedural = ["Let's move on to the next item.", "Thank you, Chair.", "I can hear it, yes.",
+                  "Can you share your screen?", "Both of you, go ahead.", "We need to finish by four.",
+                  "Welcome everyone, thanks for joining.", "Could you include the link in the chat?",
+                  "I'll leave it there.", "Over to you, we have time for one more."]
+    print(f"rule precision vs researcher_a on {len(texts)} sample quotes (codes with >= 3 positives), "
+          f"and codes put on {len(procedural)} procedural meeting turns:")
+    books = [("after", CODEBOOK)] + ([("before", before)] if before else [])
+    summary = {}
+    for name, path in books:
+        coder = RuleCoder(load_codebook(path)).fit()
+        predicted = coder.predict(texts)
+        rows = []
+        for code in labels.columns:
+            truth = labels[code].to_numpy()
+            if truth.sum() < 3 or code not in predicted:
+                continue
+            guess = predicted[code].to_numpy()
+            hits = int((guess & truth).sum())
+            rows.append((code, hits / guess.sum() if guess.sum() else float("nan"), hits / truth.sum(),
+                         kappa_binary(truth, guess)))
+        on_procedural = int(coder.predict(procedural).to_numpy().sum())
+        flagged = sum(is_procedural(t) for t in procedural)
+        frame = pd.DataFrame(rows, columns=["code", "precision", "recall", "kappa"])
+        summary[name] = frame.set_index("code")
+        print(f"  {name}: mean precision {frame['precision'].mean():.3f}, recall {frame['recall'].mean():.3f}, "
+              f"kappa {frame['kappa'].mean():.3f}; {on_procedural} codes on procedural turns "
+              f"({flagged}/{len(procedural)} recognised as procedural and left uncoded by autocode)")
+    if before:
+        joined = summary["after"].merge(summary["before"], left_index=True, right_index=True, suffixes=("", "_before"))
+        changed = joined[(joined["precision"] - joined["precision_before"]).abs() > 1e-9]
+        for code, row in changed.iterrows():
+            print(f"    {code:<36} precision {row['precision_before']:.2f} -> {row['precision']:.2f}, "
+                  f"recall {row['recall_before']:.2f} -> {row['recall']:.2f}")
+
+
 def synthetic_texts(n: int, seed: int) -> list[str]:
     spec = importlib.util.spec_from_file_location("corpora_generate_bench", ROOT / "corpora" / "generate.py")
     module = importlib.util.module_from_spec(spec)
@@ -158,8 +212,14 @@ def main() -> None:
     parser.add_argument("--skip-similarity", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-before", action="store_true", help="skip the first-built classifier (comparison)")
+    parser.add_argument("--codebook-before", type=Path, default=None,
+                        help="an earlier codebook whose rules' precision is measured beside the current one")
+    parser.add_argument("--only-rules", action="store_true", help="only the rules' precision table")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)
+    bench_rule_precision(args.codebook_before)
+    if args.only_rules:
+        return
     texts = synthetic_texts(args.n, seed=2024)
     bench_rules(texts)
     if not args.skip_similarity:

@@ -9,6 +9,11 @@
    fitted on all turns against the agenda item of each turn, and ARI of discussion sections per
    transcript (TextTiling and change-point) against a baseline that cuts each transcript into the
    same number of equal parts.
+4. Real meetings (``--agendas DIR``, skipped with a message when absent): TinyRec, 21 real recorded
+   work meetings with human topic annotations at two levels (Apache-2.0; the ``datasets/augmend``
+   folder of github.com/AugmendTech/treeseg, kept outside the repo, e.g. /work/scratch/i17/tinyrec).
+   Section ARI against the coarse human agenda, the equal-parts baseline, distinct neighbouring
+   labels, and theme labels checked for speaker names and procedural words.
 
 Units beyond the sample corpus are made by joining two sample units (seeded), so every text is
 distinct. The first run embeds them (minutes); later runs read the embedding cache.
@@ -138,8 +143,9 @@ def bench_known_structure(project, embedder) -> None:
     print(f"  {turns['source'].nunique()} transcripts, {len(turns)} turns, {k} agenda items")
     for n_themes in (k, "auto"):
         model = ThemeModel(n_themes, seed=0).fit(turns[["id", "text"]], vectors)
-        print(f"  themes (n_themes={n_themes}, {len(model.themes_)} found) vs agenda: "
-              f"ARI {ari(turns['agenda'], model.assignments_['theme']):.3f}")
+        assigned = turns.merge(model.assignments_, left_on="id", right_on="segment_id")  # procedural turns left out
+        print(f"  themes (n_themes={n_themes}, {len(model.themes_)} found) vs agenda on {len(assigned)} "
+              f"non-procedural turns: ARI {ari(assigned['agenda'], assigned['theme']):.3f}")
     scores: dict[str, list[float]] = {"hybrid": [], "texttiling": [], "changepoint": [], "equal parts": []}
     for _, part in turns.groupby("source", sort=True):
         part_vectors = vectors[part.index.to_numpy()]
@@ -156,20 +162,111 @@ def bench_known_structure(project, embedder) -> None:
               f"  {mean / base:4.2f}x the equal-parts baseline")
 
 
+def load_agenda_meetings(folder: Path) -> pd.DataFrame:
+    """Turns of real meetings with their human agenda item: id, text, speaker, order, source, agenda.
+
+    Reads TinyRec's ``*_anno.json`` (coarse and fine topic spans over entry indices) beside the
+    meeting's ``*.json`` (entries with ``doc`` text and ``composite`` "Speaker: text"). Screen-share
+    events (no ``doc``) keep their index so the spans stay aligned, but are dropped as turns.
+    """
+    import json
+
+    frames = []
+    for anno_file in sorted(Path(folder).glob("**/*_anno.json")):
+        annotation = json.loads(anno_file.read_text())
+        (meeting, spans), = annotation.items()
+        entries = json.loads(anno_file.with_name(anno_file.name.replace("_anno", "")).read_text())[meeting]["entries"]
+        agenda = np.full(len(entries), -1)
+        for number, (start, end, _title) in enumerate(spans["coarse"]):
+            agenda[start:end + 1] = number
+        rows = []
+        for index, entry in enumerate(entries):
+            if "doc" not in entry or agenda[index] < 0:
+                continue
+            composite = str(entry.get("composite", ""))
+            speaker = composite.split(":", 1)[0] if ":" in composite else ""
+            rows.append({"id": f"{meeting[:8]}-{index:04d}", "text": str(entry["doc"]), "speaker": speaker,
+                         "order": index, "source": meeting[:8], "agenda": int(agenda[index])})
+        frames.append(pd.DataFrame(rows))
+    if not frames:
+        raise FileNotFoundError(f"no *_anno.json meeting annotations under {folder}")
+    return pd.concat(frames, ignore_index=True)
+
+
+def bench_real_agendas(folder: Path, embedder) -> None:
+    from evidence.themes.fit import ThemeModel
+    from evidence.themes.sections import find_sections, label_sections
+
+    print(f"\n4. Real meetings with human agendas ({folder})")
+    if not Path(folder).exists():
+        print(f"  skipped: {folder} does not exist (fetch AugmendTech/treeseg and copy datasets/augmend there)")
+        return
+    turns = load_agenda_meetings(Path(folder))
+    vectors = embedder.embed(turns["text"].tolist())
+    print(f"  TinyRec (Apache-2.0): {turns['source'].nunique()} meetings, {len(turns)} turns, "
+          f"{turns.groupby('source')['agenda'].nunique().sum()} agenda items")
+    scores: dict[str, list[float]] = {"hybrid": [], "equal parts": []}
+    repeated, labelled = 0, 0
+    for _, part in turns.groupby("source", sort=True):
+        part = part.reset_index(drop=True)
+        part_vectors = vectors[turns.index[turns["source"] == part["source"].iloc[0]].to_numpy()]
+        sections, assigned = find_sections(part, part_vectors)
+        scores["hybrid"].append(ari(part["agenda"], assigned["section"]))
+        n_sections = part["agenda"].nunique()
+        equal = np.floor(np.arange(len(part)) * n_sections / len(part)).astype(int)
+        scores["equal parts"].append(ari(part["agenda"], equal))
+        named = label_sections(sections, assigned, turns=part)
+        labels = named["label"].tolist()
+        labelled += len(labels)
+        repeated += sum(a == b for a, b in zip(labels, labels[1:]))
+    base = statistics.mean(scores["equal parts"])
+    for method, values in scores.items():
+        mean = statistics.mean(values)
+        low, high = _bootstrap_interval(values)
+        print(f"  sections {method:<12} ARI mean {mean:.3f} (95% bootstrap interval over meetings {low:.3f}-{high:.3f})"
+              f"  {mean / base:4.2f}x the equal-parts baseline")
+    print(f"  section labels: {repeated} of {labelled} repeat their neighbour's label")
+    model = ThemeModel("auto", seed=0).fit(turns[["id", "text"]], vectors)
+    names = {w.lower() for s in turns["speaker"] for w in s.split()}
+    leaked = [label for label in model.themes_["label"] if names & set(label.lower().replace(",", " ").split())]
+    print(f"  themes auto on all {len(turns)} turns: {len(model.themes_)} themes; labels with a speaker's name: "
+          f"{len(leaked)}; labels: {'; '.join(model.themes_['label'].head(8))}")
+
+
+def _bootstrap_interval(values: list[float], seed: int = 0, rounds: int = 2000) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    data = np.asarray(values, dtype=float)
+    means = data[rng.integers(0, len(data), size=(rounds, len(data)))].mean(axis=1)
+    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/evidence-bench-themes"))
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--agendas", type=Path, default=None,
+                        help="folder of real meetings with human agendas (TinyRec); see point 4 above")
+    parser.add_argument("--only-agendas", action="store_true", help="run point 4 only")
+    parser.add_argument("--skip-scale", action="store_true", help="skip points 1 and 2 (fit time, stability)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     from evidence.embeddings import project_embedder
 
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.only_agendas:
+        from evidence.embeddings import get_embedder
+
+        bench_real_agendas(args.agendas or Path("missing"), get_embedder(cache_dir=args.workdir / "embeddings"))
+        return
     project = sample_project(args.workdir)
     embedder = project_embedder(project)
     units = project.units()[["id", "text"]]
     print(f"embedder {embedder.model_id}; sample corpus {len(units)} units")
     bench_known_structure(project, embedder)
+    if args.agendas is not None:
+        bench_real_agendas(args.agendas, embedder)
+    if args.skip_scale:
+        return
     bench_stability(units, embedder, 1000)
     bench_fit_time(units, embedder, [int(s) for s in args.sizes.split(",")])
 

@@ -170,8 +170,12 @@ def _autocode(args: argparse.Namespace) -> int:
         kinds = args.kinds.split(",") if args.kinds else None
         report = autocode(project, args.method, coder=args.coder, train_coder=args.train_coder,
                           embedder=args.embedder, kinds=kinds, seed=args.seed,
-                          scheduler=args.scheduler)
-    print(to_json(report) if args.json else report.summary())
+                          scheduler=args.scheduler, include_procedural=args.include_procedural,
+                          any_scope=args.any_scope)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.summary())
     return 0
 
 
@@ -340,6 +344,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     auto.add_argument("--scheduler", metavar="ADDRESS", default=None,
                       help="embed and code on a Dask cluster: 'local' (one worker per core) or tcp://HOST:8786 "
                            "(default: the project's `scheduler` setting, else in this process)")
+    auto.add_argument("--include-procedural", action="store_true",
+                      help="also code procedural turns (thanks, turn taking, audio checks), left uncoded by default")
+    auto.add_argument("--any-scope", action="store_true",
+                      help="let the classifier code segment kinds and questions it never learnt from "
+                           "(the codebook's own scope still applies)")
     auto.set_defaults(func=_autocode)
 
     curve = subparsers.add_parser(

@@ -38,6 +38,8 @@ def register(subparsers: Any) -> None:
                         help="number of themes (default: auto)")
     themes.add_argument("--seed", type=int, default=None, help="random seed (default: the project's)")
     themes.add_argument("--embedder", default=None, help=EMBEDDER_HELP)
+    themes.add_argument("--include-procedural", action="store_true",
+                        help="keep procedural turns (thanks, turn taking, audio checks), left out by default")
     themes.add_argument("--json", action="store_true", help="print JSON")
     themes.set_defaults(func=run_themes)
 
@@ -82,7 +84,8 @@ def run_themes(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         run_id, model, units = fit_project_themes(
             project, unit=args.unit, source=args.source, n_themes=args.n_themes, seed=args.seed,
-            embedder_name=args.embedder, progress=not args.json and progress_wanted())
+            embedder_name=args.embedder, progress=not args.json and progress_wanted(),
+            include_procedural=args.include_procedural)
         report = themes_report(model, units, args.unit, run_id)
     for warning in caught:  # fallbacks and embedder warnings: say them once, on stderr
         if workbench_warning(warning) and str(warning.message) not in report["notes"]:

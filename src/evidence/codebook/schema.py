@@ -10,6 +10,7 @@ A :class:`Codebook` is an ordered collection of :class:`evidence.model.Code` rec
     threshold                      a number, or {rules: n, similarity: x, classifier: p}
     dashboard                      "feature" or "warning": shown on the partnership overview as a feature
                                    of a good partnership or a warning sign (:data:`DASHBOARD_ROLES`)
+    scope                          where the code applies: {kinds: [quote, turn, paragraph], questions: [...]}
 
 :func:`parse_codebook` turns YAML data (with line numbers, see :mod:`.yamlio`) into a Codebook and
 reports every problem at once, each with its YAML line.
@@ -33,9 +34,11 @@ OKABE_ITO: tuple[str, ...] = (
 
 SPEC_KEYS: tuple[str, ...] = (
     "when_to_use", "when_not_to_use", "keywords", "phrases", "patterns", "examples", "threshold", "dashboard",
+    "scope",
 )
 DASHBOARD_ROLES: tuple[str, ...] = ("feature", "warning")
 """Values of a code's optional ``dashboard`` field: where the partnership overview shows the code."""
+SCOPE_KINDS: tuple[str, ...] = ("quote", "turn", "paragraph", "sentence")
 CODE_KEYS: tuple[str, ...] = ("id", "name", "parent", "colour", "definition", *SPEC_KEYS, "children")
 CODER_NAMES: tuple[str, ...] = ("rules", "similarity", "classifier")
 DEFAULT_THRESHOLDS: dict[str, float] = {"rules": 1.0, "similarity": 0.45, "classifier": 0.5}
@@ -108,6 +111,11 @@ class Codebook:
         if value is None:
             return DEFAULT_THRESHOLDS.get(coder, 0.5)
         return float(value)
+
+    def scope(self, code_id: str) -> dict[str, list[str]]:
+        """Where a code may be applied: {"kinds": [...], "questions": [...]}; an absent key means anywhere."""
+        value = self[code_id].spec.get("scope") or {}
+        return {key: list(value[key]) for key in ("kinds", "questions") if value.get(key)}
 
     def terms(self, code_id: str) -> list[str]:
         """Keywords and phrases of a code (matched on lemmas by the rules coder)."""
@@ -233,6 +241,33 @@ def _check_threshold(value: Any, entry: Any, problems: list[Problem]) -> Any:
     return None
 
 
+def _check_scope(value: Any, entry: Any, problems: list[Problem]) -> dict[str, list[str]] | None:
+    if value is None:
+        return None
+    line = _line(entry, "scope")
+    hint = "e.g. scope: {kinds: [quote], questions: [What changed for you?]}"
+    if not isinstance(value, dict):
+        problems.append(Problem(line, "scope must be a mapping with kinds and/or questions", hint))
+        return None
+    out: dict[str, list[str]] = {}
+    for key, items in value.items():
+        if key not in ("kinds", "questions"):
+            problems.append(Problem(line, f"unknown scope field {key!r}", "use kinds and/or questions"))
+            continue
+        items = [items] if isinstance(items, str) else items
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            problems.append(Problem(line, f"scope {key} must be a list of names", hint))
+            continue
+        if key == "kinds":
+            unknown = [i for i in items if i.strip() not in SCOPE_KINDS]
+            if unknown:
+                problems.append(Problem(line, f"unknown segment kind(s) in scope: {', '.join(unknown)}",
+                                        f"use {', '.join(SCOPE_KINDS)}"))
+                continue
+        out[key] = [i.strip() for i in items]
+    return out or None
+
+
 def _parse_entry(entry: Any, parent: str, problems: list[Problem], out: list[tuple[Code, int | None, str]]) -> None:
     line = _line(entry)
     if not isinstance(entry, dict):
@@ -294,6 +329,9 @@ def _parse_entry(entry: Any, parent: str, problems: list[Problem], out: list[tup
         else:
             problems.append(Problem(_line(entry, "dashboard"), f"dashboard {entry['dashboard']!r} of {code_id!r} is "
                                     "not a place on the dashboards", "use dashboard: feature or dashboard: warning"))
+    scope = _check_scope(entry.get("scope"), entry, problems)
+    if scope is not None:
+        spec["scope"] = scope
     code = Code(id=code_id, name=name, parent=explicit_parent or parent, colour=colour,
                 definition=str(definition).strip(), spec=spec)
     out.append((code, line, explicit_parent))

@@ -2,14 +2,19 @@
 
     report = autocode(project, "classifier", coder="auto", train_coder="Ana")
 
-A re-run replaces that coder's earlier *suggested* codings and never re-suggests a (segment, code)
+Procedural turns (thanks, turn taking, audio checks: :mod:`evidence.procedural`) are left uncoded
+unless ``include_procedural``. A code goes only where its codebook ``scope`` allows and, for the
+classifier, where it learnt (the kinds and questions of the segments it was trained on) unless
+``any_scope`` (:mod:`evidence.coding.scope`). The classifier's quality figure in the report is
+cross-validated on the trainer's codings (:mod:`evidence.coding.quality`), never training-set
+agreement. A re-run replaces that coder's earlier *suggested* codings and never re-suggests a (segment, code)
 pair a person has already accepted or rejected, so review work is never lost. Each run is logged
 in the store's ``runs`` table with its parameters and counts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -29,11 +34,32 @@ class AutocodeReport:
     suggestions: int
     replaced: int
     per_code: dict[str, int]
+    procedural: int = 0
+    out_of_scope: int = 0
+    scope: str = ""
+    quality: dict[str, Any] = field(default_factory=dict)
+    quality_per_code: list[dict[str, Any]] = field(default_factory=list)
+    train_coder: str = ""
 
     def summary(self) -> str:
+        from evidence.coding.quality import describe
+
         top = ", ".join(f"{c} {n}" for c, n in sorted(self.per_code.items(), key=lambda kv: -kv[1])[:8])
-        return (f"{self.method} coder {self.coder!r} ({self.model_id}): {self.suggestions} suggestions on "
-                f"{self.segments} segments (replaced {self.replaced} earlier suggestions). Most: {top}")
+        lines = [f"{self.method} coder {self.coder!r} ({self.model_id}): {self.suggestions} suggestions on "
+                 f"{self.segments} segments (replaced {self.replaced} earlier suggestions). Most: {top}"]
+        if self.procedural:
+            lines.append(f"{self.procedural} procedural turns (thanks, turn taking, audio checks) left uncoded "
+                         "(--include-procedural codes them too)")
+        if self.out_of_scope:
+            learnt = f"; learnt from: {self.scope}" if self.scope else ""
+            lines.append(f"{self.out_of_scope} suggestions outside their code's scope left out{learnt}"
+                         " (--any-scope lifts the learnt scope)")
+        if self.method == "classifier":
+            lines.append(describe(self.quality, self.train_coder))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def build_coder(project: Any, method: str, *, train_coder: str | None = None, embedder: Any = None,
@@ -64,11 +90,15 @@ def build_coder(project: Any, method: str, *, train_coder: str | None = None, em
 
         if not train_coder:
             raise EvidenceError("the classifier learns from a person's codings: pass --train-coder NAME")
+        from evidence.coding.scope import learnt_scope
+
         segments, labels = coded_segments(project, train_coder)
         vectors = embedder.embed(segments["text"].tolist())
         priors = CodebookPriors(codebook, embedder).fit()
         model = ClassifierCoder(embedder, priors=priors, random_state=seed, coder=coder or "classifier")
-        return model.fit(segments["text"].tolist(), labels, vectors), embedder
+        model.fit(segments["text"].tolist(), labels, vectors)
+        model.scope_ = learnt_scope(segments)  # where it may apply what it learnt (evidence.coding.scope)
+        return model, embedder
     raise EvidenceError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
 
@@ -85,9 +115,12 @@ def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler:
 
 def autocode(project: Any, method: str, *, coder: str, train_coder: str | None = None, embedder: Any = None,
              kinds: list[str] | None = None, seed: int | None = None,
-             scheduler: str | None = None) -> AutocodeReport:
+             scheduler: str | None = None, include_procedural: bool = False,
+             any_scope: bool = False) -> AutocodeReport:
     """Suggest codes for every unit segment (quotes, turns, paragraphs unless ``kinds``) and store them.
 
+    Procedural turns stay uncoded unless ``include_procedural``; a code is never suggested outside
+    its codebook scope, nor (classifier) outside the scope it learnt from unless ``any_scope``.
     ``scheduler`` ("local" or a Dask scheduler address; default evidence.yaml's ``scheduler``) embeds and
     codes on a Dask cluster (:mod:`evidence.scale`); the codings are the same and only this process
     writes them."""
@@ -101,10 +134,21 @@ def autocode(project: Any, method: str, *, coder: str, train_coder: str | None =
     segments = segments[segments["text"].str.strip() != ""].reset_index(drop=True)
     if segments.empty:
         raise NotEnoughDataError("no segments to code; ingest some sources first")
-    run = project.store.start_run("autocode", {"method": method, "coder": coder, "train_coder": train_coder})
+    n_segments = len(segments)
+    procedural = 0
+    if not include_procedural:
+        from evidence.procedural import procedural_mask
+
+        mask = procedural_mask(segments["text"].tolist())
+        procedural = int(mask.sum())
+        segments = segments[~mask].reset_index(drop=True)
+    run = project.store.start_run("autocode", {"method": method, "coder": coder, "train_coder": train_coder,
+                                               "include_procedural": include_procedural, "any_scope": any_scope})
     try:
         model, used = build_coder(project, method, train_coder=train_coder, embedder=embedder, seed=seed, coder=coder)
-        codings = _code_segments(model, used, segments, scale.scheduler_setting(scheduler, project.config))
+        codings = (_code_segments(model, used, segments, scale.scheduler_setting(scheduler, project.config))
+                   if len(segments) else [])
+        codings, out_of_scope = _within_scope(project, codings, segments, None if any_scope else getattr(model, "scope_", None))
         origin = model.origin
         judged = project.codings(coder=coder, origin=origin)
         judged = judged[judged["status"] != "suggested"]
@@ -118,7 +162,34 @@ def autocode(project: Any, method: str, *, coder: str, train_coder: str | None =
         project.store.finish_run(run, "failed", {"error": str(exc)})
         raise
     per_code = pd.Series([c.code for c in codings], dtype=object).value_counts().to_dict()
-    report = AutocodeReport(method, coder, model.model_id, len(segments), len(codings), int(replaced),
-                            {str(k): int(v) for k, v in per_code.items()})
-    project.store.finish_run(run, "ok", {"suggestions": report.suggestions, "model_id": report.model_id})
+    report = AutocodeReport(method, coder, model.model_id, n_segments, len(codings), int(replaced),
+                            {str(k): int(v) for k, v in per_code.items()}, procedural=procedural,
+                            out_of_scope=out_of_scope, train_coder=train_coder or "")
+    if method == "classifier":
+        from evidence.coding.scope import describe
+
+        table, report.quality = model.quality()
+        report.quality_per_code = table.to_dict(orient="records")
+        report.scope = describe(model.scope_)
+    project.store.finish_run(run, "ok", {"suggestions": report.suggestions, "model_id": report.model_id,
+                                         "procedural": procedural, "out_of_scope": out_of_scope,
+                                         "quality": report.quality})
     return report
+
+
+def _within_scope(project: Any, codings: list[Any], segments: pd.DataFrame, learnt: Any) -> tuple[list[Any], int]:
+    """The codings whose code may go on their segment (codebook scope, and the learnt scope if given)."""
+    from evidence.codebook.changes import project_codebook
+    from evidence.coding.scope import allowed
+
+    codebook = project_codebook(project)
+    ids = segments["id"].astype(str).tolist()
+    masks: dict[str, dict[str, bool]] = {}
+    kept = []
+    for coding in codings:
+        if coding.code not in masks:
+            scope = codebook.scope(coding.code) if coding.code in codebook.codes else {}
+            masks[coding.code] = dict(zip(ids, allowed(segments, scope, learnt)))
+        if masks[coding.code].get(str(coding.segment), True):
+            kept.append(coding)
+    return kept, len(codings) - len(kept)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from evidence.coding.base import package_version, suggestions_frame, to_codings
+from evidence.coding.quality import held_out_predictions
 from evidence.coding.thresholds import best_threshold
 from evidence.errors import NotEnoughDataError
 from evidence.model import Coding
@@ -177,6 +178,7 @@ class ClassifierCoder:
         self.codes_, self.models_, self.platt_, self.thresholds_ = [], {}, {}, {}
         self.skipped_: dict[str, int] = {}
         self.fallback_: list[str] = []
+        self.held_out_: dict[str, np.ndarray] = {}  # code -> out-of-fold 0/1 predictions (quality figures)
         self.train_texts_ = texts
         self.train_labels_ = labels.reset_index(drop=True)
         self.train_vectors_ = vectors if vectors is not None and "embeddings" in self.features else None
@@ -191,10 +193,14 @@ class ClassifierCoder:
                 self.skipped_[code] = positives
                 self.fallback_.append(code)
             X = self._for_code(code, shared, prior)
-            model, oof = self._fit_code(X, y, anchor_rows, StratifiedKFold)
+            model, oof, folds = self._fit_code(X, y, anchor_rows, StratifiedKFold)
             margin = self.default_margin
+            shrink = max(0.0, 0.5 - positives / 40)
             if oof is not None and self.tune_thresholds:
-                margin = best_threshold(y, oof, default=margin, shrink=max(0.0, 0.5 - positives / 40))
+                margin = best_threshold(y, oof, default=margin, shrink=shrink)
+            if oof is not None:
+                self.held_out_[code] = held_out_predictions(
+                    y, oof, folds, default=self.default_margin, shrink=shrink if self.tune_thresholds else 1.0)
             self.platt_[code] = _platt(oof, y) if oof is not None else (1.0, 0.0)
             self.thresholds_[code] = float(_apply_platt(self.platt_[code], np.array([margin]))[0])
             self.models_[code] = model
@@ -216,8 +222,9 @@ class ClassifierCoder:
             return self.min_positives
         return 1 if self._use_anchors() else 3
 
-    def _fit_code(self, X: Any, y: np.ndarray, anchor_rows: np.ndarray, splitter: Any) -> tuple[Any, np.ndarray | None]:
-        """One code's model on the coded rows plus its codebook rows, and out-of-fold decision values.
+    def _fit_code(self, X: Any, y: np.ndarray, anchor_rows: np.ndarray,
+                  splitter: Any) -> tuple[Any, np.ndarray | None, np.ndarray | None]:
+        """One code's model on the coded rows plus its codebook rows, out-of-fold decision values and folds.
 
         The codebook rows are positives in every fold; only coded segments are held out. Without
         two positives and two negatives among the coded segments there are no out-of-fold values.
@@ -233,11 +240,25 @@ class ClassifierCoder:
         positives = int(y.sum())
         folds = min(self.cv, positives, n - positives)
         if folds < 2:
-            return model, None
-        oof = np.zeros(n)
-        for train, test in splitter(n_splits=folds, shuffle=True, random_state=self.random_state).split(np.zeros(n), y):
+            return model, None, None
+        oof, fold_of = np.zeros(n), np.zeros(n, dtype=int)
+        splits = splitter(n_splits=folds, shuffle=True, random_state=self.random_state).split(np.zeros(n), y)
+        for number, (train, test) in enumerate(splits):
             oof[test] = fitted(train).decision_function(X[test])
-        return model, oof
+            fold_of[test] = number
+        return model, oof, fold_of
+
+    def quality(self, rounds: int = 1000) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """Cross-validated kappa per code and pooled, with 95% bootstrap intervals (never training-set).
+
+        Each coded segment is scored by a model fitted without it and cut at a threshold tuned on the
+        other folds (:mod:`evidence.coding.quality`); codes with too few positives to hold any out
+        are left out.
+        """
+        from evidence.coding.quality import cross_validated_quality
+
+        truths = {c: self.train_labels_[c].to_numpy() for c in self.held_out_}
+        return cross_validated_quality(truths, self.held_out_, seed=self.random_state, rounds=rounds, folds=self.cv)
 
     # -- applying -------------------------------------------------------------------------------
     def decision_scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> pd.DataFrame:

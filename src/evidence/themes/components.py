@@ -10,6 +10,7 @@ words, numbers and punctuation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +28,21 @@ want come good great well maybe probably
 """.split())
 
 
+# Pseudonyms the privacy step writes ("Pupil 017", "School C", "Charity lead 2", "Speaker 3"): never
+# topic words. "Year 10" and "Key Stage 4" are school talk, not pseudonyms.
+PSEUDONYM = re.compile(r"\b(?!(?:Year|Stage|Level|Grade|Form|Room|Item|Page|Step|Phase|Wave|Term)\b)"
+                       r"[A-Z][a-z]+(?: [a-z]+)? (?:\d{1,4}|[A-Z]{1,2})\b")
+
+
 class LemmaTokenizer:
     """Lower-cased lemmas of content words (spaCy blank English + lookup lemmatiser).
 
     Called on a text it returns unigrams and the bigrams of *adjacent* content words, so a stop
-    word between two words ("shy *to put* hand") never makes a false bigram.
+    word between two words ("shy *to put* hand") never makes a false bigram. Pseudonyms
+    (:data:`PSEUDONYM`) and the words in ``exclude`` (speakers' names) never become terms.
     """
 
-    def __init__(self, bigrams: bool = True) -> None:
+    def __init__(self, bigrams: bool = True, exclude: frozenset[str] | set[str] = frozenset()) -> None:
         import spacy
 
         self.nlp = spacy.blank("en")
@@ -42,19 +50,26 @@ class LemmaTokenizer:
         self.nlp.initialize()
         self.stop_words = self.nlp.Defaults.stop_words
         self.bigrams = bigrams
+        self.exclude = frozenset(w.lower() for w in exclude)
 
-    def lemmas(self, text: str) -> list[str | None]:
-        """One entry per token: its lemma, or None for a stop word, number or punctuation."""
-        out: list[str | None] = []
-        for token in self.nlp(text.replace("’", "'")):
+    def tokens(self, text: str) -> list[tuple[str, str | None]]:
+        """(surface word, lemma or None) per token; None for stop words, numbers, punctuation, names."""
+        out: list[tuple[str, str | None]] = []
+        cleaned = PSEUDONYM.sub(lambda m: " , " * 1, str(text).replace("’", "'"))
+        for token in self.nlp(cleaned):
             lemma = (token.lemma_ or token.text).lower().strip("'’-")
             if (token.is_punct or token.is_space or token.like_num or token.like_url
                     or len(lemma) < 3 or lemma in self.stop_words or token.lower_ in self.stop_words
-                    or lemma in FILLER_WORDS or "'" in lemma):
-                out.append(None)
+                    or lemma in FILLER_WORDS or "'" in lemma or token.lower_ in self.exclude
+                    or lemma in self.exclude):
+                out.append((token.text, None))
             else:
-                out.append(lemma)
+                out.append((token.text, lemma))
         return out
+
+    def lemmas(self, text: str) -> list[str | None]:
+        """One entry per token: its lemma, or None for a stop word, number, punctuation or name."""
+        return [lemma for _, lemma in self.tokens(text)]
 
     def __call__(self, text: str) -> list[str]:
         lemmas = self.lemmas(text)
@@ -64,15 +79,47 @@ class LemmaTokenizer:
         return terms
 
 
-def topic_vectorizer() -> Any:
-    """CountVectorizer over lemmas and adjacent-lemma bigrams, stop words removed.
+def topic_vectorizer(exclude: frozenset[str] | set[str] = frozenset()) -> Any:
+    """CountVectorizer over lemmas and adjacent-lemma bigrams, stop words and ``exclude`` removed.
 
     BERTopic fits it on one joined document per theme, so min_df stays 1 (or theme-specific words
     vanish).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(analyzer=LemmaTokenizer(), lowercase=False, min_df=1)
+    return CountVectorizer(analyzer=LemmaTokenizer(exclude=exclude), lowercase=False, min_df=1)
+
+
+def phrase_label(words: list[str], texts: list[str], tokenizer: LemmaTokenizer, parts: int = 2) -> str:
+    """A short readable label: the theme's top terms as the words people used ("transport costs").
+
+    Bigrams among the top terms come first (a phrase reads better than a word); each term is shown
+    in its most frequent surface form in ``texts``, and a term inside a phrase already chosen is
+    skipped. Returns "" when no term is found in the texts.
+    """
+    surface: dict[str, dict[str, int]] = {}
+    for text in texts:
+        tokens = tokenizer.tokens(text)
+        for (word, lemma) in tokens:
+            if lemma:
+                forms = surface.setdefault(lemma, {})
+                forms[word.lower()] = forms.get(word.lower(), 0) + 1
+        for (w1, l1), (w2, l2) in zip(tokens, tokens[1:]):
+            if l1 and l2 and l1 != l2:
+                forms = surface.setdefault(f"{l1} {l2}", {})
+                key = f"{w1.lower()} {w2.lower()}"
+                forms[key] = forms.get(key, 0) + 1
+    top = [w for w in words[:6] if w in surface]
+    ranked = [w for w in top if " " in w] + [w for w in top if " " not in w]
+    chosen: list[str] = []
+    for term in ranked:
+        if any(set(term.split()) & set(c.split()) for c in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == parts:
+            break
+    shown = [max(surface[t].items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for t in chosen]
+    return " / ".join(shown)
 
 
 class ExactNeighboursUMAP:
@@ -131,7 +178,11 @@ class ThemeComponents:
 
 
 def choose_n_themes(embeddings: np.ndarray, seed: int, max_themes: int = MAX_AUTO_THEMES) -> int:
-    """Number of KMeans themes with the best silhouette on a PCA reduction (seeded, small corpora)."""
+    """Number of KMeans themes with the best silhouette on a PCA reduction (seeded, small corpora).
+
+    Silhouette on sentence embeddings favours 2 themes for a long meeting that plainly covers more,
+    so the search starts at sqrt(n)/4 (5 themes for 300 turns, 3 for 100).
+    """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -141,8 +192,9 @@ def choose_n_themes(embeddings: np.ndarray, seed: int, max_themes: int = MAX_AUT
     if upper < 2:
         return 1
     reduced = _pca(embeddings, seed).fit_transform(embeddings)
-    best_k, best_score = 2, -1.0
-    for k in range(2, upper + 1):
+    lower = min(upper, max(2, int(np.ceil(n ** 0.5 / 4))))
+    best_k, best_score = lower, -1.0
+    for k in range(lower, upper + 1):
         labels = KMeans(n_clusters=k, random_state=seed, n_init=4).fit_predict(reduced)
         if len(set(labels)) < 2:
             continue

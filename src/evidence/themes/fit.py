@@ -5,7 +5,11 @@
     model.assignments_   # segment_id, theme, label, similarity (to the theme's centre)
 
 ``units`` is a tidy DataFrame with ``id`` and ``text`` columns (segments, turns or quotes: the caller
-chooses); ``vectors`` holds one embedding per row. Empty texts are left out (listed in ``skipped_``).
+chooses); ``vectors`` holds one embedding per row. Empty texts are left out (listed in ``skipped_``),
+and so are procedural turns (thanks, turn taking, audio checks: :mod:`evidence.procedural`) unless
+``include_procedural``. Topic words never include pseudonyms ("Pupil 017", "School C") nor the words
+of speakers' names (a ``speaker`` column); labels are the top terms as people wrote them
+("transport costs / rural schools"), not lemma lists.
 Too few units for the themes asked, identical texts, or a clustering that finds nothing fall back to
 fewer themes with a note in ``notes_`` instead of failing deep inside a library.
 """
@@ -25,6 +29,7 @@ from evidence.themes.components import (
     MIN_UNITS_PER_THEME,
     LemmaTokenizer,
     choose_components,
+    phrase_label,
     topic_vectorizer,
 )
 
@@ -40,8 +45,10 @@ class ThemeModel:
 
     def __init__(self, n_themes: int | str | None = "auto", *, seed: int = 0,
                  embedder: Embedder | None = None, reduce_outliers: bool = True,
-                 n_words: int = 10, n_quotes: int = 3, progress: bool = False) -> None:
+                 n_words: int = 10, n_quotes: int = 3, progress: bool = False,
+                 include_procedural: bool = False) -> None:
         self.n_themes = n_themes
+        self.include_procedural = include_procedural
         self.seed = seed
         self.embedder = embedder
         self.reduce_outliers = reduce_outliers
@@ -73,6 +80,7 @@ class ThemeModel:
         """What was asked and what was chosen: the run record's parameters."""
         return {
             "n_themes": self.n_themes, "seed": self.seed, "reduce_outliers": self.reduce_outliers,
+            "include_procedural": self.include_procedural, "n_procedural": int(len(getattr(self, "procedural_", []))),
             "n_words": self.n_words, "n_quotes": self.n_quotes, "n_units": int(len(self.units_)),
             "n_skipped": int(len(self.skipped_)), "components": self.components_,
             "embedder": getattr(self.embedder, "model_id", ""), "notes": list(self.notes_),
@@ -94,6 +102,17 @@ class ThemeModel:
         if self.skipped_:
             self.notes_.append(f"{len(self.skipped_)} empty unit(s) left out of the themes: "
                                f"{', '.join(self.skipped_[:5])}{' ...' if len(self.skipped_) > 5 else ''}")
+        self.excluded_words_ = _name_words(units)
+        self.procedural_: list[str] = []
+        if not self.include_procedural:
+            from evidence.procedural import procedural_mask
+
+            procedural = procedural_mask(texts.tolist()) & keep
+            if procedural.any() and (keep & ~procedural).sum() >= MIN_UNITS:
+                self.procedural_ = units.loc[procedural, "id"].astype(str).tolist()
+                self.notes_.append(f"{len(self.procedural_)} procedural turn(s) (thanks, turn taking, audio checks) "
+                                   "left out of the themes")
+                keep = keep & ~procedural
         units = units.loc[keep, ["id", "text"]].assign(id=lambda f: f["id"].astype(str))
         if len(units) < MIN_UNITS:
             raise NotEnoughDataError(
@@ -135,7 +154,7 @@ class ThemeModel:
         model = BERTopic(
             embedding_model=None,
             umap_model=parts.reducer, hdbscan_model=parts.clusterer,
-            vectorizer_model=topic_vectorizer(),
+            vectorizer_model=topic_vectorizer(self.excluded_words_),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             top_n_words=self.n_words, calculate_probabilities=False, verbose=self.progress,
         )
@@ -150,7 +169,7 @@ class ThemeModel:
             # BERTopic warns that custom assignments break later topic reduction; we reduce nothing after
             logging.getLogger("BERTopic").setLevel(logging.ERROR)
             model.update_topics(docs, topics=topics.tolist(), top_n_words=self.n_words,
-                                vectorizer_model=topic_vectorizer())
+                                vectorizer_model=topic_vectorizer(self.excluded_words_))
             self.components_ = {**self.components_, "outliers_reassigned": n_out}
         self.topic_model_ = model
         return topics
@@ -173,7 +192,11 @@ class ThemeModel:
             rows.append({"id": int(theme), "label": "", "size": int(len(members)), "words": words,
                          "quotes": ids[order[: self.n_quotes]].tolist()})
         self.themes_ = pd.DataFrame(rows, columns=THEME_COLUMNS)
-        self.themes_["label"] = _unique_labels(self.themes_)
+        tokenizer = LemmaTokenizer(exclude=getattr(self, "excluded_words_", frozenset()))
+        texts = self.units_["text"].to_numpy()
+        phrases = [phrase_label(words, texts[topics == theme].tolist(), tokenizer)
+                   for theme, words in zip(self.themes_["id"], self.themes_["words"])]
+        self.themes_["label"] = _unique_labels(self.themes_, phrases)
         self.centroids_ = centroids
         labels = dict(zip(self.themes_["id"], self.themes_["label"]))
         self.assignments_ = pd.DataFrame({
@@ -188,7 +211,7 @@ class ThemeModel:
             if words:
                 return words[: self.n_words]
         counts: dict[str, int] = {}
-        tokenize = LemmaTokenizer()
+        tokenize = LemmaTokenizer(exclude=getattr(self, "excluded_words_", frozenset()))
         for text in self.units_["text"].iloc[members]:
             for lemma in [w for w in tokenize(text) if " " not in w] or text.lower().split():
                 counts[lemma] = counts.get(lemma, 0) + 1
@@ -225,10 +248,25 @@ class ThemeModel:
             raise InputError("themes", f"no theme {theme}; themes are {sorted(self.themes_['id'])}")
 
 
-def _unique_labels(themes: pd.DataFrame) -> list[str]:
-    """Readable labels from the top words (2-3, skipping words already inside a bigram)."""
+def _name_words(units: pd.DataFrame) -> frozenset[str]:
+    """Lower-case words of the speakers' names (pseudonyms such as "Charity lead 2" are kept apart:
+    their words are ordinary topic words)."""
+    from evidence.themes.components import PSEUDONYM
+
+    if "speaker" not in units:
+        return frozenset()
+    words = set()
+    for name in units["speaker"].dropna().astype(str).unique():
+        if name.strip() and not PSEUDONYM.fullmatch(name.strip()):
+            words.update(w.lower() for w in name.replace(".", " ").split() if len(w) > 1)
+    return frozenset(words)
+
+
+def _unique_labels(themes: pd.DataFrame, phrases: list[str] | None = None) -> list[str]:
+    """Readable labels: the theme's phrase (see :func:`phrase_label`), else 2-3 top words."""
     labels, seen = [], {}
-    for theme, words in zip(themes["id"], themes["words"]):
+    phrases = phrases or [""] * len(themes)
+    for theme, words, phrase in zip(themes["id"], themes["words"], phrases):
         chosen: list[str] = []
         for word in words:
             if any(word in c.split() or c in word.split() for c in chosen):
@@ -236,7 +274,7 @@ def _unique_labels(themes: pd.DataFrame) -> list[str]:
             chosen.append(word)
             if len(chosen) == 3:
                 break
-        label = ", ".join(chosen) if chosen else f"theme {theme}"
+        label = phrase or (", ".join(chosen) if chosen else f"theme {theme}")
         if theme == -1:
             label = "unassigned (outliers)"
         seen[label] = seen.get(label, 0) + 1

@@ -35,8 +35,11 @@ def project_units(project: Any, unit: str = "segment", source: str | None = None
 
 def fit_project_themes(project: Any, *, unit: str = "segment", source: str | None = None,
                        n_themes: int | str = "auto", seed: int | None = None,
-                       embedder_name: str | None = None, progress: bool = False) -> tuple[int, Any, pd.DataFrame]:
-    """Embed the units (cached), fit themes, store the run. Returns (run_id, model, units)."""
+                       embedder_name: str | None = None, progress: bool = False,
+                       include_procedural: bool = False) -> tuple[int, Any, pd.DataFrame]:
+    """Embed the units (cached), fit themes, store the run. Returns (run_id, model, units).
+
+    Procedural turns are left out of the themes unless ``include_procedural``."""
     from evidence.themes.fit import ThemeModel
     from evidence.themes.persist import store_theme_run
 
@@ -44,7 +47,8 @@ def fit_project_themes(project: Any, *, unit: str = "segment", source: str | Non
     units = project_units(project, unit, source)
     embedder = project_embedder(project, embedder_name)
     vectors = embedder.embed(units["text"].tolist(), progress=progress)
-    model = ThemeModel(n_themes, seed=seed, embedder=embedder, progress=progress).fit(units, vectors)
+    model = ThemeModel(n_themes, seed=seed, embedder=embedder, progress=progress,
+                       include_procedural=include_procedural).fit(units, vectors)
     run_id = store_theme_run(project, model, unit=unit, source=source or "")
     return run_id, model, units
 
@@ -62,9 +66,12 @@ def find_project_sections(project: Any, source: str, *, method: str = "hybrid",
         raise NotEnoughDataError(f"source {source!r} has no speaker turns (is it a transcript?)")
     vectors = project_embedder(project, embedder_name).embed(turns["text"].tolist())
     sections, assignments = find_sections(turns, vectors, method=method)
-    codings = project.store.read_sql(
-        "SELECT c.segment_id AS segment, c.code_id AS code, k.name AS code_name FROM codings c"
-        " JOIN codes k ON k.id = c.code_id WHERE c.status = 'accepted'")
+    from evidence.mixed.units import evidence_codings  # the one counting rule
+
+    counted = evidence_codings(project.segments(source=source), project.codings())
+    names = dict(zip(project.codes()["id"], project.codes()["name"])) if not counted.empty else {}
+    codings = pd.DataFrame({"segment": counted["unit"], "code": counted["code"],
+                            "code_name": [names.get(c, c) for c in counted["code"]]})
     themes = _latest_theme_labels(project)
     sections = label_sections(sections, assignments, codings=codings, themes=themes, turns=turns)
     _store_sections(project, source, method, sections)
