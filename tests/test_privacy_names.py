@@ -173,6 +173,7 @@ def test_ingest_prints_the_pseudonymised_source_id_and_extra_roles_from_config(t
         segments = project.segments()
         speakers = list(segments[segments["kind"] == "turn"]["speaker"])
     assert "omar" not in printed["source"] and "khan" not in printed["source"]
+    assert printed["path"] == f"in/{printed['source']}.txt"  # the shown path names nobody either
     assert speakers[0] == "Link Worker" and "Gethin" not in speakers[1]
 
 
