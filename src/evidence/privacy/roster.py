@@ -132,6 +132,8 @@ class KnownNames:
     names: list[KnownName] = field(default_factory=list)
     role_labels: tuple[str, ...] = ()
     """A project's own role labels (``role_labels`` in evidence.yaml), besides :data:`ROLE_LABELS`."""
+    public_kinds: tuple[str, ...] = ()
+    """Kinds that are named openly and never pseudonymised (``("school",)`` with ``schools_public: true``)."""
 
     def __post_init__(self) -> None:
         self._by_identity: dict[str, KnownName] = {}
@@ -152,6 +154,8 @@ class KnownNames:
         if not name or not any(c.isalpha() for c in name):
             return None
         kind = normalise_kind(kind)
+        if kind in self.public_kinds:
+            return None
         record = KnownName(name, kind, [], role, origin)
         existing = self._by_identity.get(record.identity)
         if existing is None:
@@ -168,7 +172,7 @@ class KnownNames:
 
     def copy(self) -> KnownNames:
         return KnownNames([KnownName(k.name, k.kind, list(k.aliases), k.role, k.origin) for k in self.names],
-                          self.role_labels)
+                          self.role_labels, self.public_kinds)
 
     def find(self, name: str) -> KnownName | None:
         """The record whose full name or alias is ``name`` (loosely compared), if exactly one."""
