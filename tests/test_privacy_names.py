@@ -173,4 +173,20 @@ def test_ingest_prints_the_pseudonymised_source_id_and_extra_roles_from_config(t
         segments = project.segments()
         speakers = list(segments[segments["kind"] == "turn"]["speaker"])
     assert "omar" not in printed["source"] and "khan" not in printed["source"]
+    assert printed["path"] == f"in/{printed['source']}.txt"  # the shown path names nobody either
     assert speakers[0] == "Link Worker" and "Gethin" not in speakers[1]
+
+
+def test_a_titled_speaker_label_is_the_roster_person(key, tmp_path):
+    ingest = pytest.importorskip("evidence.ingest")
+    names = KnownNames()
+    names.add("Ffion Carwyn", "speaker")
+    path = tmp_path / "hearing.txt"
+    path.write_text("Chair: Welcome.\nProfessor Ffion Carwyn: Thank you.\nChair: Ffion, go on.\n"
+                    "Professor Ffion Carwyn: Gladly.\n", encoding="utf-8")
+    reading = ingest.read_file(path, ingest.ReadOptions(source_id="hearing"))
+    new, _ = pseudonymise_reading(reading, names, key)
+    ffion = key.pseudonym_of_identity("person:ffion carwyn")
+    assert [s.speaker for s in new.segments if s.kind == "turn"] == ["Chair", ffion, "Chair", ffion]
+    assert f"Chair: {ffion}, go on." in new.source.text
+    assert len(key.entries) == 1  # one person, one pseudonym

@@ -119,3 +119,22 @@ def test_public_schools_may_show_urns_but_then_no_school_pseudonyms(project):
         publish(project, schools=pd.DataFrame({"urn": ["137245"], "school": ["School K"]}))
     with pytest.raises(EvidenceError, match="voice_pairs.before_text"):  # pupils stay private
         publish(project, voice_pairs=pd.DataFrame({"pupil": ["Pupil 1"], "code": ["c"], "before_text": ["Ifeoma"]}))
+
+
+def test_public_schools_keep_their_names_at_ingest_and_pupils_do_not(tmp_path):
+    folder = tmp_path / "open"
+    assert main(["init", "--project", str(folder)]) == 0
+    with open(folder / "evidence.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\nschools_public: true\n")
+    notes = tmp_path / "visit.txt"
+    notes.write_text("Tutor: Ifeoma Castellanos-Reid read at Brackenfold Community School today.\n"
+                     "Head teacher: Brackenfold is proud of her.\nTutor: Agreed.\nHead teacher: Thanks.\n",
+                     encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,kind\nIfeoma Castellanos-Reid,pupil\nBrackenfold Community School,school\n",
+                      encoding="utf-8")
+    assert main(["ingest", "--project", str(folder), "--roster", str(roster), str(notes)]) == 0
+    with Project.open(folder) as p:
+        text = p.store.read_sql("SELECT text FROM sources")["text"][0]
+    assert "Brackenfold Community School" in text and "Brackenfold is proud" in text
+    assert "Ifeoma" not in text and "Pupil " in text

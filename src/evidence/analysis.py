@@ -314,6 +314,10 @@ def school_pseudonyms(project: Any, corpus: str | Path, *names: pd.Series) -> di
     files = find_corpus(corpus)
     values = pd.concat([n.dropna().astype(str) for n in names]) if names else pd.Series(dtype=str)
     frame = pd.DataFrame({"school": sorted(values.unique())})
+    from .privacy.publish import schools_public
+
+    if schools_public(project.config):  # the schools agreed to be named: no pseudonyms for them
+        return {name: name for name in frame["school"]}
     known = known_from_table(frame, "school", "school")
     if files.roster is not None:
         known = merge(load_roster(files.roster), known)

@@ -180,7 +180,8 @@ class Project:
                 existing = self.store.source_by_path_key(key, relative)
                 file_hash = _file_hash(path)
                 if existing is not None and existing["file_hash"] == file_hash:
-                    report.files.append(FileResult(str(path), "unchanged", source=existing["id"],
+                    report.files.append(FileResult(self._shown(path, existing["id"], protect), "unchanged",
+                                                   source=existing["id"],
                                                    message="already ingested, unchanged"))
                     continue
                 if existing is None:
@@ -213,7 +214,8 @@ class Project:
                     self.store.write_source(conn, reading.source, reading.segments, reading.speakers,
                                             reading.cases, path_key=key)
                 report.files.append(FileResult(
-                    str(path), "ingested", source=reading.source.id, reader=reading.source.reader,
+                    self._shown(path, reading.source.id, protect), "ingested", source=reading.source.id,
+                    reader=reading.source.reader,
                     segments=len(reading.segments), message="; ".join(reading.notes),
                 ))
             except EvidenceError as exc:
@@ -222,6 +224,14 @@ class Project:
                 report.files.append(FileResult(
                     str(path), "failed", message=f"{path}: not stored ({exc}); nothing was written for it"))
         return report
+
+    @staticmethod
+    def _shown(path: Path, source_id: str, protect: Any) -> str:
+        """The path an ingest report shows: with pseudonymisation on, the file's folder and its pseudonymised
+        source id (a file name can name a pupil), e.g. ``transcripts/pupil-017-interview.txt``."""
+        if protect is None:
+            return str(path)
+        return str(Path(path).parent / f"{source_id}{Path(path).suffix.lower()}")
 
     def _protector(self, roster: str | Path | None) -> Callable[[Any], Any] | None:
         """The pseudonymiser for this ingest (evidence.privacy), unless the config turns it off."""

@@ -66,7 +66,8 @@ def _print(report, show: bool) -> None:
         print(f"\nWARNING: {int(report.leaks['count'].sum())} original names are still in the store:")
         for row in report.leaks.itertuples(index=False):
             extra = f"  ({row.original})" if show else ""
-            print(f"  {row.table}.{row.column} row {row.row}: {row.count}{extra}")
+            what = f" ({row.names})" if getattr(row, "names", "") else ""
+            print(f"  {row.table}.{row.column} row {row.row}: {row.count}{what}{extra}")
         print("Re-ingest those sources with --roster naming these people, or remove them.")
     elif len(report.people):
         print("\nNo original name from the key file was found in the store.")

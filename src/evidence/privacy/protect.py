@@ -10,7 +10,7 @@ from typing import Any
 from .detect import load_ner
 from .pseudonyms import load_or_create_key
 from .replace import pseudonymise_reading
-from .roster import load_roster
+from .roster import KnownNames, load_roster
 
 
 def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any], Any]:
@@ -27,10 +27,16 @@ def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any],
     nlp = _ner(project)
     roles = role_labels(project)
 
+    from .publish import schools_public
+
+    public = ("school",) if schools_public(getattr(project, "config", {}) or {}) else ()
+
     def protect(reading: Any) -> Any:
         with key.locked():  # one file's new pseudonyms are assigned and saved while no other command can
             known = key.known_names()
             known.role_labels = roles
+            if public:  # schools_public: true in evidence.yaml: schools keep their names
+                known = KnownNames([k for k in known if k.kind not in public], roles, public)
             new, replacements = pseudonymise_reading(reading, known, key, nlp=nlp)
         counts = Counter(r.kind for r in replacements)
         new.source.metadata = {**new.source.metadata, "privacy": {

@@ -145,12 +145,17 @@ def leak_check(store: Any, key: PseudonymKey, *, show_originals: bool = False) -
                 hits = find_names(value.replace("_", " "), index)
                 if column == "text":
                     hits += find_patterns(value)
-                if hits:
-                    row = {"table": table, "column": column, "row": int(record[0]), "count": len(hits),
-                           "kinds": ", ".join(sorted({h.kind for h in hits})),
-                           "names": ", ".join(f"{n} {k}" for k, n in sorted(
-                               name_categories(value, [h for h in hits if h.kind not in _PATTERNS], pseudonyms,
-                                               index).items()))}
+                names = [h for h in hits if h.kind not in _PATTERNS]
+                categories = Counter()
+                if names or (pseudonyms is not None and column == "text" and pseudonyms.search(value)):
+                    categories = name_categories(value, names, pseudonyms, index)
+                if hits or categories:
+                    row = {"table": table, "column": column, "row": int(record[0]),
+                           "count": len(hits) + categories.get("glued pseudonyms", 0),
+                           "kinds": ", ".join(sorted({h.kind for h in hits}
+                                                     | ({"glued pseudonyms"} if categories.get("glued pseudonyms")
+                                                        else set()))),
+                           "names": ", ".join(f"{n} {k}" for k, n in sorted(categories.items()))}
                     if show_originals:
                         row["original"] = "; ".join(sorted({value[h.start:h.end] for h in hits}))
                     found.append(row)

@@ -113,6 +113,12 @@ def name_key(name: str) -> str:
     return " ".join(re.split(r"[\s\-]+", text.strip()))
 
 
+def _core_key(name: str) -> str:
+    from .detect import name_parts
+
+    return name_key(" ".join(name_parts(name)))
+
+
 def looks_like_name(value: str, roles: Iterable[str] = ()) -> bool:
     """True for "Jayden Okafor" or "jayden"; false for ids such as "P017", "Q-3" or role labels."""
     value = value.strip()
@@ -126,6 +132,8 @@ class KnownNames:
     names: list[KnownName] = field(default_factory=list)
     role_labels: tuple[str, ...] = ()
     """A project's own role labels (``role_labels`` in evidence.yaml), besides :data:`ROLE_LABELS`."""
+    public_kinds: tuple[str, ...] = ()
+    """Kinds that are named openly and never pseudonymised (``("school",)`` with ``schools_public: true``)."""
 
     def __post_init__(self) -> None:
         self._by_identity: dict[str, KnownName] = {}
@@ -146,6 +154,8 @@ class KnownNames:
         if not name or not any(c.isalpha() for c in name):
             return None
         kind = normalise_kind(kind)
+        if kind in self.public_kinds:
+            return None
         record = KnownName(name, kind, [], role, origin)
         existing = self._by_identity.get(record.identity)
         if existing is None:
@@ -162,7 +172,7 @@ class KnownNames:
 
     def copy(self) -> KnownNames:
         return KnownNames([KnownName(k.name, k.kind, list(k.aliases), k.role, k.origin) for k in self.names],
-                          self.role_labels)
+                          self.role_labels, self.public_kinds)
 
     def find(self, name: str) -> KnownName | None:
         """The record whose full name or alias is ``name`` (loosely compared), if exactly one."""
@@ -171,7 +181,12 @@ class KnownNames:
         if direct:
             return direct[0]
         by_alias = [k for k in self.names if any(name_key(a) == key for a in k.aliases)]
-        return by_alias[0] if len(by_alias) == 1 else None
+        if by_alias:
+            return by_alias[0] if len(by_alias) == 1 else None
+        # "Professor Jean White" as a speaker label is the roster's "Jean White" (and "Helen Jones AM" hers)
+        core = _core_key(name)
+        titled = [k for k in self.names if not k.is_organisation and _core_key(k.name) == core]
+        return titled[0] if len(titled) == 1 and " " in core else None
 
     def with_source(self, source: Source, segments: list[Segment]) -> KnownNames:
         """A copy that also knows this source's speakers, school, partnership and quote-table names."""
