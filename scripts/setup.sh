@@ -12,7 +12,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the workbench into .venv (about 2 minutes on a fresh machine)" >&2
+  echo "setup: installing the workbench into .venv (a minute or two on a fresh machine)" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
   # torch is pinned (==2.13.0, in pyproject's `themes` extra) to the CPU build on this machine's disk;
   # on other machines see "Other machines" in the README for the CPU build.

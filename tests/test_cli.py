@@ -159,6 +159,12 @@ def test_library_chatter_is_silenced_even_when_a_library_raises_its_own_level(mo
     text = stream.getvalue()
     assert "Dimensionality" not in text and "error: a real failure" in text and "notebook 1 of 6" in text
 
+    with warnings.catch_warnings():
+        configure(0, stream=stream)
+        warnings.warn("Unclosed socket <zmq.Socket(zmq.DEALER)>", ResourceWarning)  # jupyter_client at exit
+        warnings.warn("Tensorflow not installed; ParametricUMAP will be unavailable", ImportWarning)
+    assert "Unclosed socket" not in stream.getvalue() and "Tensorflow" not in stream.getvalue()
+
     package = Path(evidence.__file__).parent
     ours = warnings.WarningMessage("few units", UserWarning, str(package / "themes" / "fit.py"), 60)
     umap_note = warnings.WarningMessage("Tensorflow not installed", ImportWarning, "/x/site-packages/umap/__init__.py", 3)

@@ -107,7 +107,9 @@ def test_installed_wheel_runs_the_sample_analysis_and_serves_dashboards(installe
     summary = json.loads(_run([evidence, "summary", "--project", "proj", "--json"], env=env, cwd=tmp_path).stdout)
     assert summary["sources"] >= 6 and summary["segments"] > 100
 
-    server = subprocess.Popen([evidence, "dashboards", "--project", "proj", "--json"], env=env, cwd=tmp_path,
+    # An absolute project path: relative ones are issue 13's to fix for the dashboards.
+    server = subprocess.Popen([evidence, "dashboards", "--project", str(tmp_path / "proj"), "--json"], env=env,
+                              cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         line = server.stdout.readline()

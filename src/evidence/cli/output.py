@@ -127,9 +127,11 @@ def configure(verbosity: int = 0, stream=None) -> logging.Handler:
             library.addFilter(BelowError())
 
     logging.captureWarnings(True)
-    warnings.simplefilter("default")  # each warning once per place it is raised; the filter dedupes the rest
+    # Python's own filters stay underneath (ResourceWarning, ImportWarning and DeprecationWarning hidden, the
+    # rest once per place it is raised); OncePerMessage dedupes what is left.
     if verbosity < 2:
-        for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning,
+                         ImportWarning):
             warnings.filterwarnings("ignore", category=category)
         # Libraries' own runtime notes (numba, sklearn convergence, ...) stay hidden; the workbench's show.
         warnings.filterwarnings("ignore", category=UserWarning)
