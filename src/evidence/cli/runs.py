@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import textwrap
 from typing import Any
 
 import yaml
@@ -15,7 +17,8 @@ from .output import progress, to_json
 def register(subparsers: argparse._SubParsersAction) -> None:
     from ..analysis import CORPUS_LAYOUT
 
-    layout = "\n".join(f"  {part:<14} {text}" for part, text in CORPUS_LAYOUT.items())
+    layout = "\n".join(textwrap.fill(text, width=100, initial_indent=f"  {part:<15}", subsequent_indent=" " * 17)
+                       for part, text in CORPUS_LAYOUT.items())
     p = subparsers.add_parser(
         "run", help="run the tagged analysis notebooks on a corpus folder and publish the results bundle",
         formatter_class=argparse.RawDescriptionHelpFormatter,
