@@ -408,3 +408,41 @@ def test_static_overview_picker_works_offline_by_keyboard(browser, project, tmp_
     assert page.evaluate(OVERLAPS_JS)["hits"] == 0
     assert not errors and not blocked
     context.close()
+
+
+def test_static_explorer_filters_work_offline(browser, project, tmp_path):
+    from evidence.dashboard.export import export_html
+
+    path = [p for p in export_html(project, tmp_path) if p.stem == "2_theme_explorer"][0]
+    context, page, errors, blocked = offline_page(browser, path, 1280)
+
+    def shown() -> tuple[int, list[str]]:
+        count = int(page.get_attribute(".ev-quotes .ev-count", "data-count"))
+        return count, page.eval_on_selector_all(".ev-quotes li[data-unit]", "els => els.map(e => e.dataset.unit)")
+
+    everything = expected_units(project)
+    assert shown() == (len(everything), everything[:50])
+    school = most_common(project, "school")
+    page.select_option('select[data-filter="school"]', value=school)
+    page.select_option('select[data-filter="wave"]', value="after")
+    expected = expected_units(project, school=school, wave="after")
+    assert shown() == (len(expected), expected[:50])
+    page.select_option('select[data-filter="code"]', label="Pupil outcomes")
+    page.fill('input[data-filter="search"]', "maths")
+    page.press('input[data-filter="search"]', "Enter")
+    expected = expected_units(project, school=school, wave="after", code="outcomes", search="maths")
+    assert shown() == (len(expected), expected[:50])
+    # the chart and its table follow the filters, by the same counting rule
+    page.fill('input[data-filter="search"]', "")
+    page.press('input[data-filter="search"]', "Enter")
+    codes = pd.read_parquet(project / "results" / "codes.parquet")
+    counts = table_column(page, "prevalence", "quotes")
+    for code, name in zip(codes["id"], codes["name"]):
+        if name in counts:
+            assert counts[name] == str(len(expected_units(project, school=school, wave="after", code=code)))
+    bars = page.evaluate("""() => { const d = document.querySelector('section[data-section="prevalence"] .plotly-graph-div');
+                               return Object.fromEntries(d.data[0].y.map((y, i) => [y, String(d.data[0].x[i])])); }""")
+    assert bars == counts
+    check_charts_and_tables(page)
+    assert not errors and not blocked, (errors, blocked)
+    context.close()
