@@ -145,14 +145,13 @@ def server_memory(server) -> tuple[float, int]:
     import psutil
 
     root = psutil.Process(server.process.pid)
-    processes = [root, *root.children(recursive=True)]
-    total = 0
-    for process in processes:
-        try:
+    total, kernels = root.memory_info().rss, 0
+    for process in root.children(recursive=True):
+        try:  # a kernel being culled can vanish (or linger as a zombie) between listing and reading
             total += process.memory_info().rss
-        except psutil.NoSuchProcess:
+            kernels += "ipykernel" in " ".join(process.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
             pass
-    kernels = sum(1 for p in processes[1:] if "ipykernel" in " ".join(p.cmdline()))
     return total / 1e6, kernels
 
 

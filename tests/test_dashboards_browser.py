@@ -58,6 +58,14 @@ def other_server(other_project):
 
 
 @pytest.fixture(scope="session")
+def exported(project, tmp_path_factory) -> dict[str, Path]:
+    """The offline export of the sample, written once: dashboard name -> page."""
+    from evidence.dashboard.export import export_html
+
+    return {path.stem: path for path in export_html(project, tmp_path_factory.mktemp("export"))}
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -356,17 +364,16 @@ def offline_page(browser, path: Path, width: int = 1400):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
+    page.goto(path.as_uri(), timeout=LOAD_TIMEOUT)
     plots = page.locator(".plotly-graph-div").count()
     page.wait_for_function("n => document.querySelectorAll('.plotly-graph-div .main-svg').length >= n",
-                           arg=plots, timeout=30_000)
+                           arg=plots, timeout=LOAD_TIMEOUT)
+    page.set_default_timeout(UPDATE_TIMEOUT)
     return context, page, errors, blocked
 
 
-def test_static_export_shows_charts_with_the_network_blocked(browser, project, tmp_path):
-    from evidence.dashboard.export import export_html
-
-    for path in export_html(project, tmp_path):
+def test_static_export_shows_charts_with_the_network_blocked(browser, exported):
+    for path in exported.values():
         context, page, errors, blocked = offline_page(browser, path)
         assert page.locator(".plotly-graph-div").count() >= 1
         check_charts_and_tables(page)
@@ -375,10 +382,8 @@ def test_static_export_shows_charts_with_the_network_blocked(browser, project, t
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1920])
-def test_static_export_lays_out_without_a_chart_covering_a_table(browser, project, tmp_path, width):
-    from evidence.dashboard.export import export_html
-
-    for path in export_html(project, tmp_path):
+def test_static_export_lays_out_without_a_chart_covering_a_table(browser, exported, width):
+    for path in exported.values():
         context, page, errors, _ = offline_page(browser, path, width)
         page.wait_for_timeout(300)  # plotly's responsive resize after the first draw
         layout = page.evaluate(OVERLAPS_JS)
@@ -388,10 +393,8 @@ def test_static_export_lays_out_without_a_chart_covering_a_table(browser, projec
         context.close()
 
 
-def test_static_overview_picker_works_offline_by_keyboard(browser, project, tmp_path):
-    from evidence.dashboard.export import export_html
-
-    path = [p for p in export_html(project, tmp_path) if p.stem == "1_partnership_overview"][0]
+def test_static_overview_picker_works_offline_by_keyboard(browser, project, exported):
+    path = exported["1_partnership_overview"]
     context, page, errors, blocked = offline_page(browser, path, 1280)
     labels = page.eval_on_selector_all("#ev-choice option", "os => os.map(o => o.textContent)")
     assert labels[0] == "All the evidence"
@@ -407,4 +410,40 @@ def test_static_overview_picker_works_offline_by_keyboard(browser, project, tmp_
     check_charts_and_tables(page)
     assert page.evaluate(OVERLAPS_JS)["hits"] == 0
     assert not errors and not blocked
+    context.close()
+
+
+def test_static_explorer_filters_work_offline(browser, project, exported):
+    path = exported["2_theme_explorer"]
+    context, page, errors, blocked = offline_page(browser, path, 1280)
+
+    def shown() -> tuple[int, list[str]]:
+        count = int(page.get_attribute(".ev-quotes .ev-count", "data-count"))
+        return count, page.eval_on_selector_all(".ev-quotes li[data-unit]", "els => els.map(e => e.dataset.unit)")
+
+    everything = expected_units(project)
+    assert shown() == (len(everything), everything[:50])
+    school = most_common(project, "school")
+    page.select_option('select[data-filter="school"]', value=school)
+    page.select_option('select[data-filter="wave"]', value="after")
+    expected = expected_units(project, school=school, wave="after")
+    assert shown() == (len(expected), expected[:50])
+    page.select_option('select[data-filter="code"]', label="Pupil outcomes")
+    page.fill('input[data-filter="search"]', "maths")
+    page.press('input[data-filter="search"]', "Enter")
+    expected = expected_units(project, school=school, wave="after", code="outcomes", search="maths")
+    assert shown() == (len(expected), expected[:50])
+    # the chart and its table follow the filters, by the same counting rule
+    page.fill('input[data-filter="search"]', "")
+    page.press('input[data-filter="search"]', "Enter")
+    codes = pd.read_parquet(project / "results" / "codes.parquet")
+    counts = table_column(page, "prevalence", "quotes")
+    for code, name in zip(codes["id"], codes["name"]):
+        if name in counts:
+            assert counts[name] == str(len(expected_units(project, school=school, wave="after", code=code)))
+    bars = page.evaluate("""() => { const d = document.querySelector('section[data-section="prevalence"] .plotly-graph-div');
+                               return Object.fromEntries(d.data[0].y.map((y, i) => [y, String(d.data[0].x[i])])); }""")
+    assert bars == counts
+    check_charts_and_tables(page)
+    assert not errors and not blocked, (errors, blocked)
     context.close()

@@ -161,7 +161,7 @@ def dashboard(project: str | None = None) -> Any:
                                            description=field.capitalize(), layout=widgets.Layout(width="22em"))
     coded = [c for c in index.codes if index.matrix[:, index.codes.index(c)].any()]
     controls["code"] = widgets.Dropdown(
-        options=[("any", "")] + [(("\u2003" if "." in c else "") + index.names[c], c) for c in coded],
+        options=[("any", "")] + [(("\u2003" if index.levels[index.codes.index(c)] else "") + index.names[c], c) for c in coded],
         description="Theme", layout=widgets.Layout(width="22em"))
     controls["search"] = widgets.Text(description="Words", placeholder="type and press Enter",
                                       continuous_update=False, layout=widgets.Layout(width="22em"))
@@ -202,3 +202,10 @@ def dashboard(project: str | None = None) -> Any:
 def static_sections(bundle: Bundle, index: QuoteIndex) -> list[Section]:
     """The unfiltered view, for the offline export."""
     return build_sections(index, Filters(), live=False, bundle=bundle)
+
+
+def static_page(bundle: Bundle, index: QuoteIndex) -> str:
+    """The offline page, with filters that work in the browser alone (see :mod:`.offline`)."""
+    from .offline import explorer_page
+
+    return explorer_page(bundle, index, TITLE, INTRO)

@@ -3,7 +3,7 @@
 Charts carry plotly.js inline (no CDN) and every table is plain HTML with its CSV and Excel downloads inside
 the page, so a page opens, filters and downloads with no network at all. No code is shown. The partnership
 overview keeps its picker (all the evidence, each partnership, each school): the page holds every choice
-and a few lines of script show the chosen one. Pages are written to a temporary name and renamed, so a
+and a few lines of script show the chosen one. The theme explorer keeps its filters (:mod:`.offline`). Pages are written to a temporary name and renamed, so a
 half-written page never sits in the output folder.
 """
 

@@ -54,6 +54,12 @@ class QuoteIndex:
     codings: pd.DataFrame  # accepted codings with their ``unit``, indexed and sorted by unit
     descendants: dict[str, list[str]]
     marks: dict[str, list[tuple]]  # unit -> (code, start, end, explanation) of its accepted codings
+    levels: np.ndarray | None = None  # int per code: 0 = theme, 1 = sub-theme, ... (from the codebook's parents)
+
+    def level_codes(self) -> np.ndarray:
+        """Bool per code: the codes charts count by default (sub-themes; every code of a flat codebook)."""
+        levels = self.levels if self.levels is not None else np.zeros(len(self.codes), dtype=int)
+        return levels == 1 if (levels == 1).any() else np.ones(len(self.codes), dtype=bool)
 
 
 def accepted_unit_codings(bundle: Bundle) -> pd.DataFrame:
@@ -80,6 +86,7 @@ def build_index(bundle: Bundle) -> QuoteIndex:
     for code, below in descendants.items():
         matrix[:, column[code]] = direct[:, [column[c] for c in below] or [column[code]]].any(axis=1)
     names = bundle.code_names()
+    levels = dict(zip(bundle.codes["id"], bundle.codes["level"]))
     return QuoteIndex(
         units=units,
         codes=codes,
@@ -92,6 +99,7 @@ def build_index(bundle: Bundle) -> QuoteIndex:
         codings=coded.set_index("unit").sort_index(),
         descendants=descendants,
         marks=_marks_by_unit(coded),
+        levels=np.array([int(levels.get(c, 0)) for c in codes], dtype=int),
     )
 
 
@@ -142,7 +150,7 @@ def prevalence(index: QuoteIndex, mask: np.ndarray, *, level: int | None = 1) ->
     frame = pd.DataFrame({"code": index.codes, "theme": [index.names[c] for c in index.codes],
                           "units": counts.astype(int)})
     if level is not None:
-        depth = frame["code"].str.count(r"\.")
+        depth = index.levels if index.levels is not None else frame["code"].str.count(r"\.").to_numpy()
         frame = frame[depth == level] if (depth == level).any() else frame
     frame["share"] = (frame["units"] / total).round(3) if total else 0.0
     return frame.sort_values(["units", "code"], ascending=[False, True]).reset_index(drop=True)

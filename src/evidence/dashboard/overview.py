@@ -64,7 +64,7 @@ def feature_codes(bundle: Bundle, index: QuoteIndex, mask: np.ndarray) -> tuple[
     if marked:
         return marked, True
     counts = index.matrix[mask].sum(axis=0)
-    depth = np.array([c.count(".") for c in index.codes])
+    depth = index.levels if index.levels is not None else np.zeros(len(index.codes), dtype=int)
     leaves = [j for j, code in enumerate(index.codes) if not any(d != code for d in index.descendants[code])]
     candidates = leaves or list(range(len(index.codes)))
     order = sorted(candidates, key=lambda j: (-counts[j], depth[j], index.codes[j]))

@@ -49,7 +49,7 @@ def school_themes(index: QuoteIndex, school: str, n: int = TOP_THEMES) -> tuple[
     """How many quotes and contributions come from ``school``, and its most raised sub-themes with counts."""
     mask = index.columns["school"] == school
     counts = index.matrix[mask].sum(axis=0)
-    depth = np.array([c.count(".") for c in index.codes])
+    depth = index.levels if index.levels is not None else np.zeros(len(index.codes), dtype=int)
     level = 1 if (depth == 1).any() else 0
     order = [j for j in np.argsort(-counts, kind="stable") if depth[j] == level and counts[j] > 0][:n]
     return int(mask.sum()), "; ".join(f"{index.names[index.codes[j]]} ({int(counts[j])})" for j in order)

@@ -81,7 +81,7 @@ def wave_prevalence(index: QuoteIndex) -> pd.DataFrame:
     if not has_waves(index):
         return pd.DataFrame(columns=columns)
     totals = {w: int(quotes.loc[quotes["wave"] == w, "pupil"].nunique()) for w in WAVES}
-    depth = np.array([c.count(".") for c in index.codes])
+    depth = index.levels if index.levels is not None else np.zeros(len(index.codes), dtype=int)
     level = 1 if (depth == 1).any() else 0
     rows = []
     for j, code in enumerate(index.codes):
@@ -211,7 +211,7 @@ def dashboard(project: str | None = None) -> Any:
     present = set(bundle.voice_pairs["code"])
     themes = [c for c in index.codes if any(d in present for d in index.descendants[c])]
     picker = widgets.Dropdown(options=[("every theme", "")] + [
-        (("\u2003" if "." in c else "") + index.names[c], c) for c in themes], description="Theme",
+        (("\u2003" if index.levels[index.codes.index(c)] else "") + index.names[c], c) for c in themes], description="Theme",
         layout=widgets.Layout(width="26em"))
     picker.add_class("ev-filter-code")
     sections = build_sections(bundle, index, "", live=True)
