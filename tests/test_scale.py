@@ -127,6 +127,7 @@ def test_autocode_on_cluster_stores_the_same_codings(method: str, survey_project
         here = project.codings(coder=f"{method}-here")
     # the cluster path must not open a cluster of its own here: hand it the test's client
     monkeypatch.setattr(scale, "cluster_client", lambda address, **_: _reuse(client))
+    monkeypatch.setattr(scale, "CODING_BATCH", 17)  # many tasks, spread over both workers
     with Project.open(survey_project) as project:
         autocode(project, method, coder=f"{method}-there", seed=3, scheduler="local", **extra)
         there = project.codings(coder=f"{method}-there")
@@ -146,6 +147,26 @@ class _reuse:
 
     def __exit__(self, *exc) -> None:
         return None
+
+
+@pytest.mark.parametrize("method", ["rules", "classifier"])
+def test_autocode_in_batches_equals_one_batch(method: str, survey_project: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million answers are coded in batches: the codings must not depend on where batches end."""
+    from evidence import scale
+    from evidence.coding.autocode import autocode
+    from evidence.project import Project
+
+    extra = {"train_coder": "Priya", "embedder": "tfidf"} if method == "classifier" else {}
+    columns = ["segment", "code", "status", "confidence"]
+    found = []
+    for batch in (10_000, 13):
+        monkeypatch.setattr(scale, "CODING_BATCH", batch)
+        with Project.open(survey_project) as project:
+            autocode(project, method, coder=f"batch-{method}-{batch}", seed=5, **extra)
+            codings = project.codings(coder=f"batch-{method}-{batch}")
+        found.append(codings[columns].sort_values(["segment", "code"]).reset_index(drop=True))
+    assert len(found[0]) > 20 and found[0].equals(found[1])
 
 
 def test_scheduler_setting_prefers_the_option_then_the_project() -> None:

@@ -27,6 +27,7 @@ from evidence.errors import EvidenceError
 
 LOCAL = "local"
 CHUNK_TEXTS = 2048  # texts per task: big enough to keep a worker busy, small enough to balance
+CODING_BATCH = 20_000  # segments embedded and coded at a time (or per cluster task): bounds memory
 
 
 def scheduler_setting(option: str | None, config: dict[str, Any] | None = None) -> str | None:
@@ -119,10 +120,13 @@ def _code_on_worker(model: Any, segments: Any, vectors: np.ndarray | None) -> li
 
 
 def codings_on_cluster(model: Any, segments: Any, vectors: np.ndarray | None, client: Any, *,
-                       chunk: int = 20_000) -> list[Any]:
+                       chunk: int | None = None) -> list[Any]:
     """A fitted coder's codings for ``segments`` (with their ``vectors``, or None for rules), computed in
-    chunks on the cluster and returned in segment order; the caller stores them."""
+    chunks (default :data:`CODING_BATCH`) on the cluster and returned in segment order; the caller
+    stores them."""
     from evidence.progress import progress_bar
+
+    chunk = chunk or CODING_BATCH
 
     remote = client.scatter(model, broadcast=True)
     starts = list(range(0, len(segments), chunk))

@@ -103,10 +103,19 @@ def build_coder(project: Any, method: str, *, train_coder: str | None = None, em
 
 
 def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler: str | None) -> list[Any]:
-    """The fitted coder's codings for the segments: here, or on a Dask cluster when a scheduler is named."""
+    """The fitted coder's codings for the segments: here, in batches of ``scale.CODING_BATCH`` segments so
+    memory stays bounded for a million answers, or on a Dask cluster when a scheduler is named."""
     if scheduler is None:
-        vectors = embedder.embed(segments["text"].tolist()) if embedder is not None else None
-        return model.codings(segments) if vectors is None else model.codings(segments, vectors)
+        from evidence.progress import progress_bar
+
+        codings: list[Any] = []
+        batches = range(0, len(segments), scale.CODING_BATCH)
+        for start in progress_bar(batches, desc=f"coding ({model.origin})", unit="batch",
+                                  enabled=None if len(batches) > 1 else False):
+            part = segments.iloc[start : start + scale.CODING_BATCH]
+            vectors = embedder.embed(part["text"].tolist()) if embedder is not None else None
+            codings += model.codings(part) if vectors is None else model.codings(part, vectors)
+        return codings
     with scale.cluster_client(scheduler) as client:
         vectors = (scale.embed_texts(embedder, segments["text"].tolist(), client=client)
                    if embedder is not None else None)
