@@ -324,3 +324,14 @@ def test_kernel_folders_of_dead_processes_are_removed(tmp_path):
     unrelated.mkdir()
     removed = clean_dead_kernel_folders(tmp_path)
     assert removed == [left] and not left.exists() and mine.exists() and unrelated.exists()
+
+
+def test_qdc_codebook_nested_5000_deep_is_one_line_error(tmp_path, capsys):
+    folder = _project(tmp_path)
+    codes = "".join(f'<Code guid="d1000000-0000-4000-8000-{i:012d}" name="C{i}" isCodable="true">' for i in range(5000))
+    qdc = tmp_path / "deep.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                   + codes + "</Code>" * 5000 + "</Codes></CodeBook>", encoding="utf-8")
+    assert main(["import-codebook", "--project", str(folder), str(qdc)]) == 1
+    err = capsys.readouterr().err
+    assert "nested more than" in err and len(err.strip().splitlines()) == 1
