@@ -335,3 +335,20 @@ def test_qdc_codebook_nested_5000_deep_is_one_line_error(tmp_path, capsys):
     assert main(["import-codebook", "--project", str(folder), str(qdc)]) == 1
     err = capsys.readouterr().err
     assert "nested more than" in err and len(err.strip().splitlines()) == 1
+
+
+def test_streamed_segments_match_the_frame(tmp_path):
+    folder = _project(tmp_path)
+    quotes = tmp_path / "answers.csv"
+    quotes.write_text("ref,learner,answer\nA1,Pupil 003,I like the club\nA2,Pupil 004,\"Two, lines\nof text\"\n",
+                      encoding="utf-8")
+    talk = tmp_path / "talk.txt"
+    talk.write_text("Nell Ashby: we met on Tuesday. It went well.\nOrin Vale: we did.\n", encoding="utf-8")
+    assert main(["ingest", "--project", str(folder), "--columns", "id=ref,pupil=learner,text=answer",
+                 str(quotes)]) == 0
+    assert main(["ingest", "--project", str(folder), str(talk)]) == 0
+    with Project.open(folder) as project:
+        frame = project.segments().to_dict("records")
+        streamed = list(project.store.iter_segments(batch=2))
+        assert streamed == frame and len(streamed) >= 6
+        assert list(project.store.iter_segments(kinds=["quote"])) == project.segments(["quote"]).to_dict("records")
