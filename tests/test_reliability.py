@@ -221,6 +221,16 @@ def test_well_formed_captions_with_notes_and_styles_still_read(tmp_path):
     assert [s["name"] for s in reading.speakers] == ["Alice Brand", "Bob Crane"]
 
 
+def test_vtt_cue_without_a_blank_line_before_it_is_its_own_cue(tmp_path):
+    """WebVTT's parsing rules (and YouTube's exports) start a new cue at a timing line."""
+    path = tmp_path / "yt.vtt"
+    path.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Alice Brand>Hello there\n00:02.000 --> 00:03.000\n"
+                    "<v Bob Crane>Mine now\n", encoding="utf-8")
+    reading = read_file(path, _opts())
+    turns = {s.speaker: s.text for s in reading.segments if s.kind == "turn"}
+    assert turns == {"Alice Brand": "Hello there", "Bob Crane": "Mine now"}
+
+
 @pytest.mark.parametrize("text, line", [
     ('ref,learner,answer\nR0,Zed,fine\n\nR1,Ann,"I like reading\nR2,Bob,Maths is fun\n', 4),
     ('ref,learner,answer\nR1,Ann,"I like reading\nR2,Bob,Maths is fun"\nR3,Cy,ok\n', 2),
