@@ -9,7 +9,7 @@ zip's own bytes. A reader passes when it returns a reading or raises the workben
 (``EvidenceError``: a one-line message); anything else escaping, or taking more than ``--limit`` seconds,
 is a failure, printed with the input's hash and kept under ``--keep`` to replay.
 
-    .venv/bin/python bench/fuzz.py [--examples 300] [--formats all] [--seed 0] [--keep DIR]
+    .venv/bin/python bench/fuzz.py [--examples 300] [--formats all] [--seed 0] [--keep DIR] [--seed-files F ...]
 
 The test suite runs the same harness with a short budget (tests/test_fuzz.py).
 """
@@ -329,9 +329,24 @@ def _alarm(signum: int, frame: Any) -> None:
     raise Hang()
 
 
-def fuzz(harness: Harness, kinds: list[str], examples: int, seed: int = 0) -> Tally:
-    """Run ``examples`` hypothesis examples per kind through ``harness``; failures are collected, not raised."""
+def seed_files(paths: list[Path]) -> dict[str, list[bytes]]:
+    """Real files to start from as well (by extension: .qdpx, .csv, .srt, ...; .yaml counts as a codebook)."""
+    found: dict[str, list[bytes]] = {}
+    for path in paths:
+        kind = {"yaml": "codebook", "yml": "codebook", "htm": "html"}.get(path.suffix.lower()[1:],
+                                                                         path.suffix.lower()[1:])
+        if kind in FORMATS:
+            found.setdefault(kind, []).append(path.read_bytes())
+    return found
+
+
+def fuzz(harness: Harness, kinds: list[str], examples: int, seed: int = 0,
+         report: Callable[[str, Tally], None] | None = None, extra: dict[str, list[bytes]] | None = None) -> Tally:
+    """Run ``examples`` hypothesis examples per kind through ``harness``; failures are collected, not raised.
+    ``report(kind, tally)`` is called after each kind (the bench prints a line)."""
     all_seeds = seeds()
+    for kind, more in (extra or {}).items():
+        all_seeds[kind] = more  # real files given: fuzz from them alone
     for kind in kinds:
         harness.warm_up(kind, all_seeds[kind][0])
         @hypothesis_seed(seed)
@@ -342,6 +357,8 @@ def fuzz(harness: Harness, kinds: list[str], examples: int, seed: int = 0) -> Ta
             harness.check(kind, data)
 
         one()
+        if report is not None:
+            report(kind, harness.tally)
     return harness.tally
 
 
@@ -352,19 +369,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=float, default=20.0, help="seconds one input may take")
     parser.add_argument("--keep", type=Path, default=None, help="folder to save failing inputs in")
+    parser.add_argument("--seed-files", type=Path, nargs="*", default=[],
+                        help="real files to mutate instead of the built-in seeds of their format")
     args = parser.parse_args()
     kinds = list(FORMATS) if args.formats == "all" else args.formats.split(",")
     started = time.perf_counter()
+
+    def line(kind: str, tally: Tally) -> None:
+        failed = sum(1 for k, *_ in tally.failures if k == kind)
+        print(f"{kind:<9} {tally.tried[kind]:>6} {tally.accepted[kind]:>6} {tally.refused[kind]:>8} {failed:>7}"
+              f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    print(f"{'format':<9} {'tried':>6} {'read':>6} {'refused':>8} {'failed':>7}", flush=True)
     with tempfile.TemporaryDirectory(prefix="evidence-fuzz-") as tmp:
         harness = Harness(Path(tmp), args.limit)
         try:
-            tally = fuzz(harness, kinds, args.examples, args.seed)
+            tally = fuzz(harness, kinds, args.examples, args.seed, report=line, extra=seed_files(args.seed_files))
         finally:
             harness.close()
-    print(f"{'format':<9} {'tried':>6} {'read':>6} {'refused':>8} {'failed':>7}")
-    failed = Counter(kind for kind, *_ in tally.failures)
-    for kind in kinds:
-        print(f"{kind:<9} {tally.tried[kind]:>6} {tally.accepted[kind]:>6} {tally.refused[kind]:>8} {failed[kind]:>7}")
     print(f"total     {sum(tally.tried.values()):>6} {sum(tally.accepted.values()):>6} "
           f"{sum(tally.refused.values()):>8} {len(tally.failures):>7}   ({time.perf_counter() - started:.0f} s)")
     seen = set()

@@ -1,326 +1,388 @@
-"""Hostile and unlucky input: alias bombs, deep nesting, FIFOs, nested zip bombs, formula cells,
-broken caption blocks and CSV quotes, read-only projects, killed runs. Each is a one-line error (or a
-safe result), never a traceback, a hang or a silent merge."""
+"""Agreement between coders: published reference values, hand-computed cases, the disagreement table."""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-import zipfile
+import json
+import math
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.cli import main
-from evidence.errors import CodebookError, InputError, ProjectError
-from evidence.ingest import ReadOptions, read_file
-from evidence.project import Project
+from evidence.errors import InputError, NotEnoughDataError
+from evidence.reliability import (
+    agreement,
+    cohen_kappa,
+    cohen_kappa_table,
+    coding_decisions,
+    disagreements,
+    fleiss_kappa,
+    fleiss_kappa_per_category,
+    krippendorff_alpha,
+    percent_agreement,
+    why_undefined,
+)
 
-ALIAS_BOMB = "".join(
-    f"{n}: &{n} [{', '.join(['*' + p] * 9 if p else ['lol'] * 9)}]\n"
-    for n, p in zip("abcdefgh", ["", "a", "b", "c", "d", "e", "f", "g"]))
-
-
-def _opts() -> ReadOptions:
-    return ReadOptions(source_id="t")
-
-
-def _project(tmp_path: Path) -> Path:
-    folder = tmp_path / "proj"
-    assert main(["init", "--project", str(folder)]) == 0
-    with open(folder / "evidence.yaml", "a", encoding="utf-8") as handle:
-        handle.write("ner_pipeline: false\n")
-    return folder
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+REFERENCE = FIXTURES / "irr" / "irr_reference_values.json"
 
 
-# -- YAML: aliases and depth -----------------------------------------------------------------------------
-def test_alias_bomb_in_a_sidecar_is_refused_quickly(tmp_path):
-    text = tmp_path / "meeting.txt"
-    text.write_text("Nell Ashby: we met.\nOrin Vale: we did.\n", encoding="utf-8")
-    (tmp_path / "meeting.txt.meta.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
-    started = time.perf_counter()
-    with pytest.raises(InputError, match="alias bomb") as caught:
-        read_file(text, _opts())
-    assert time.perf_counter() - started < 5
-    assert "meeting.txt.meta.yaml" in str(caught.value)
+# ---------------------------------------------------------------- published reference values
+
+def _matrix(rows: list[list[float | None]]) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
 
 
-def test_a_few_aliases_are_still_fine(tmp_path):
-    text = tmp_path / "m.txt"
-    text.write_text("Nell Ashby: we met.\nOrin Vale: we did.\n", encoding="utf-8")
-    (tmp_path / "m.txt.meta.yaml").write_text("school: &s Larch Row\npartnership: *s\n", encoding="utf-8")
-    assert read_file(text, _opts()).source.partnership == "Larch Row"
+def _table_labels(table: list[list[int]]) -> tuple[list[int], list[int]]:
+    """Two coders' label vectors that reproduce a contingency table (rows coder 1, columns coder 2)."""
+    first, second = [], []
+    for i, row in enumerate(table):
+        for j, count in enumerate(row):
+            first += [i] * count
+            second += [j] * count
+    return first, second
 
 
-def test_codebook_nested_5000_deep_is_one_line_error(tmp_path, capsys):
-    folder = _project(tmp_path)
-    deep = tmp_path / "deep.yaml"
-    deep.write_text("codes:\n  - " + "{id: c, name: C, children: [" * 5000 + "{id: leaf, name: Leaf}"
-                    + "]}" * 5000 + "\n", encoding="utf-8")
-    assert main(["codebook", "load", "--project", str(folder), str(deep)]) == 1
-    err = capsys.readouterr().err
-    assert "nested more than" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+def _alpha(level: str):
+    return lambda entry: krippendorff_alpha(_matrix(entry["data"]), level)
 
 
-def test_codebook_alias_bomb_is_a_codebook_error(tmp_path):
-    from evidence.codebook.yamlio import read_yaml_with_lines
-
-    with pytest.raises(CodebookError, match="alias bomb"):
-        read_yaml_with_lines(ALIAS_BOMB, "bomb.yaml")
+def _per_category(index: int):
+    return lambda entry: fleiss_kappa_per_category(entry["data_subjects_by_raters"])["kappa"].iloc[index]
 
 
-def test_project_settings_alias_bomb_is_a_project_error(tmp_path):
-    folder = _project(tmp_path)
-    (folder / "evidence.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
-    with pytest.raises(ProjectError, match="alias bomb"):
-        Project.open(folder)
+def _anxiety(weights):
+    def compute(entry):
+        ratings = np.array(entry["data_subjects_by_raters"])
+        return cohen_kappa(ratings[:, 1], ratings[:, 2], weights=weights)
+
+    return compute
 
 
-# -- regular files only ------------------------------------------------------------------------------------
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_fifo_given_to_ingest_is_an_error_not_a_hang(tmp_path, capsys):
-    folder = _project(tmp_path)
-    fifo = tmp_path / "pipe.txt"
-    os.mkfifo(fifo)
-    good = tmp_path / "good.txt"
-    good.write_text("Nell Ashby: we met.\nOrin Vale: we did.\n", encoding="utf-8")
-    outcome: list[int] = []
-    worker = threading.Thread(target=lambda: outcome.append(main(["ingest", "--project", str(folder),
-                                                                  str(fifo), str(good)])), daemon=True)
-    worker.start()
-    worker.join(timeout=120)
-    if worker.is_alive():  # it hangs on the FIFO: free it, then fail
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        worker.join(timeout=10)
-        pytest.fail("ingest blocked on a FIFO")
-    assert outcome == [1]
-    out = capsys.readouterr()
-    assert "not a regular file" in out.out + out.err and "Traceback" not in out.err
-    with Project.open(folder) as project:  # the good file still went in
-        assert len(project.sources()) == 1
+# statistic name in the JSON -> how we compute it from the entry
+COMPUTE = {
+    "nominal": _alpha("nominal"),
+    "ordinal": _alpha("ordinal"),
+    "interval": _alpha("interval"),
+    "ratio": _alpha("ratio"),
+    "fleiss_kappa": lambda entry: fleiss_kappa(entry["data_subjects_by_raters"]),
+    "kappa": lambda entry: cohen_kappa_table(entry["table"]).kappa,
+    "ASE": lambda entry: cohen_kappa_table(entry["table"]).standard_error,
+    "CI95 low": lambda entry: cohen_kappa_table(entry["table"]).ci_low,
+    "CI95 high": lambda entry: cohen_kappa_table(entry["table"]).ci_high,
+    "weighted_kappa_linear_weights_0_1_2": lambda entry: cohen_kappa_table(entry["table"], "linear").kappa,
+    "unweighted": _anxiety(None),
+    "equal(linear)": _anxiety("linear"),
+    "squared": _anxiety("quadratic"),
+    # the same published table values again, through scikit-learn on label vectors
+    "kappa (scikit-learn)": lambda entry: cohen_kappa(*_table_labels(entry["table"])),
+    "weighted_kappa_linear_weights_0_1_2 (scikit-learn)": lambda entry: cohen_kappa(
+        *_table_labels(entry["table"]), weights="linear"
+    ),
+}
+NOT_OFFERED = {
+    "z": "the z test of kappa = 0 is not offered: the workbench reports agreement, not a significance test",
+    "irr_exact_kappa (Conger)": "Conger's exact kappa is not offered; Fleiss' kappa is checked instead",
+}
 
 
-# -- zips inside zips ---------------------------------------------------------------------------------------
-def _docx_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"<w:document>" + b" " * (40 * 2**20) + b"</w:document>")
-    return buffer.getvalue()
+def _expected_values(entry: dict) -> list[tuple[str, float]]:
+    """(statistic, published value) pairs of one entry, lists split into one value each."""
+    pairs = []
+    for key in ("expected", "expected_kappa2_raters2_3", "recomputed_here"):
+        for statistic, value in entry.get(key, {}).items():
+            if statistic == "CI95":
+                pairs += [("CI95 low", value[0]), ("CI95 high", value[1])]
+            elif statistic == "per_category_kappa (pyirr test)":
+                pairs += [(f"per-category {i}", v) for i, v in enumerate(value)]
+            else:
+                pairs.append((f"{statistic} (recomputed)" if key == "recomputed_here" else statistic, value))
+                if f"{statistic} (scikit-learn)" in COMPUTE and key == "expected":
+                    pairs.append((f"{statistic} (scikit-learn)", value))
+    return pairs
 
 
-def test_docx_inside_a_qdpx_gets_the_zip_limits():
-    from evidence.refi.documents import docx_text
-
-    data = _docx_bomb()
-    assert len(data) < 200_000
-    with pytest.raises(InputError, match="zip bomb") as caught:
-        docx_text(data, "project.qdpx:sources/x.docx")
-    assert "project.qdpx:sources/x.docx" in str(caught.value)
-
-
-# -- formula injection -------------------------------------------------------------------------------------
-FORMULAS = ['=HYPERLINK("http://example.org/x","click")', "@SUM(1+1)|cmd", "+1+2", "-3+4", "\tTAB", "\rCR"]
-
-
-def test_spreadsheet_safe_quotes_formula_cells_and_round_trips():
-    from evidence.safety import spreadsheet_restore, spreadsheet_safe
-
-    frame = pd.DataFrame({"=col": FORMULAS + ["plain", "'=already"], "n": range(8)})
-    safe = spreadsheet_safe(frame)
-    assert all(v.startswith("'") for v in safe["'=col"][:6])
-    assert safe["'=col"][6] == "plain" and safe["'=col"][7] == "''=already"
-    assert list(safe["n"]) == list(range(8))
-    assert spreadsheet_restore(safe).equals(frame)
+def _reference_cases() -> list:
+    if not REFERENCE.exists():
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason=f"{REFERENCE} is absent"))]
+    cases = []
+    for name, entry in json.loads(REFERENCE.read_text(encoding="utf-8")).items():
+        if name.startswith("_"):
+            continue
+        for statistic, value in _expected_values(entry):
+            marks = [pytest.mark.skip(reason=NOT_OFFERED[statistic])] if statistic in NOT_OFFERED else []
+            cases.append(pytest.param(name, statistic, value, id=f"{name}-{statistic}", marks=marks))
+    return cases
 
 
-def test_export_codebook_csv_neutralises_formulas(tmp_path):
-    folder = _project(tmp_path)
-    book = tmp_path / "book.yaml"
-    book.write_text("codes:\n  - id: hyper\n    name: '=HYPERLINK(\"http://example.org\",\"x\")'\n"
-                    "    definition: '@SUM(1)|cmd'\n  - id: calm\n    name: Calm pupils\n"
-                    "    definition: Pupils say they feel calm in lessons.\n", encoding="utf-8")
-    assert main(["codebook", "load", "--project", str(folder), str(book)]) == 0
-    out = tmp_path / "book.csv"
-    assert main(["export-codebook", "--project", str(folder), "--format", "csv", str(out)]) == 0
-    cells = [cell for row in csv.reader(out.open(encoding="utf-8")) for cell in row]
-    assert "'=HYPERLINK(\"http://example.org\",\"x\")" in cells and "'@SUM(1)|cmd" in cells
-    assert not any(c[:1] in ("=", "@", "+", "-") for c in cells if c)
-    assert "Calm pupils" in cells
+def _tolerance(expected: float) -> float:
+    """Half a unit in the last decimal the source printed (0.743 -> 0.0005)."""
+    decimals = max(0, -Decimal(repr(expected)).as_tuple().exponent)
+    return 0.5 * 10.0**-decimals + 1e-12
 
 
-def test_outcomes_save_neutralises_formulas_and_reads_back(tmp_path):
-    from evidence.mixed.saved import load_saved_outcomes
-
-    folder = _project(tmp_path)
-    table = tmp_path / "pupils.csv"
-    table.write_text("pupil_id,school,group,pre_score,post_score\n"
-                     "=1+1,@SUM(A1)|cmd,tutored,10,12\nP2,Birch,comparison,11,13\n"
-                     "P3,Birch,tutored,-4,3\n", encoding="utf-8")
-    assert main(["outcomes", "--project", str(folder), "--kind", "pupil", "--save", str(table)]) == 0
-    saved = (folder / "outcomes" / "pupil.csv").read_text(encoding="utf-8")
-    assert "'=1+1" in saved and "'@SUM(A1)|cmd" in saved and "\n=" not in saved and ",@" not in saved
-    back = load_saved_outcomes(folder, "pupil")
-    assert back.frame.loc[0, "pupil_id"] == "=1+1" and back.frame.loc[0, "school"] == "@SUM(A1)|cmd"
-    assert back.frame["pre_score"].tolist() == [10, 11, -4]
+@pytest.mark.parametrize(("entry_name", "statistic", "expected"), _reference_cases())
+def test_published_reference_value(entry_name: str, statistic: str, expected: float) -> None:
+    entry = json.loads(REFERENCE.read_text(encoding="utf-8"))[entry_name]
+    statistic_name = statistic.removesuffix(" (recomputed)")
+    if statistic.startswith("per-category"):
+        computed = _per_category(int(statistic.split()[-1]))(entry)
+    elif statistic_name not in COMPUTE:
+        pytest.fail(f"no computation for statistic {statistic!r} of entry {entry_name}; add one or skip it with a reason")
+    else:
+        computed = COMPUTE[statistic_name](entry)
+    assert abs(computed - expected) <= _tolerance(expected), f"{entry_name} {statistic}: {computed} != {expected}"
 
 
-def test_case_by_code_xlsx_and_csv_hold_no_formula(tmp_path):
-    from openpyxl import load_workbook
+# ---------------------------------------------------------------- measures: edge cases and hand values
 
-    from evidence.mixed.quantitise import write_case_by_code
-
-    long = pd.DataFrame({"case": ["=cmd|' /C calc'!A0", "Pupil 004"], "code": ["@risk", "calm"],
-                         "count": [2, 1], "presence": [1, 1], "units": [3, 2], "share": [0.6, 0.5]})
-    path = write_case_by_code(long, tmp_path / "cases.xlsx")
-    book = load_workbook(path)
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-    assert "'=cmd|' /C calc'!A0" in [c.value for c in book["long"]["A"]]
-    csv_path = write_case_by_code(long, tmp_path / "cases.csv")
-    text = csv_path.read_text(encoding="utf-8")
-    assert "'@risk" in text and "\n=" not in text
+def test_kappa_is_undefined_not_zero_when_everything_is_one_category() -> None:
+    assert math.isnan(cohen_kappa([0, 0, 0], [0, 0, 0]))
+    assert math.isnan(cohen_kappa_table([[5, 0], [0, 0]]).kappa)
+    assert math.isnan(fleiss_kappa([[1, 1, 1], [1, 1, 1]]))
+    assert math.isnan(krippendorff_alpha([[1, 1, 1], [1, 1, 1]]))
+    assert "same" in why_undefined([[1, 1, 1], [1, 1, 1]])
 
 
-# -- captions and CSV rows never merged silently ------------------------------------------------------------
-@pytest.mark.parametrize("name, text, line", [
-    ("missing_timing.srt", "1\n00:00:01,000 --> 00:00:02,000\nAlice Brand: Hello\n\n2\nBob Crane: mine\n\n"
-     "3\n00:00:04,000 --> 00:00:05,000\nAlice Brand: ok\n", 5),
-    ("run_on.srt", "1\n00:00:01,000 --> 00:00:02,000\nAlice Brand: Hello\n2\n00:00:02,000 --> 00:00:03,000\n"
-     "Bob Crane: mine\n", 5),
-    ("bad_number.srt", "1\n00:00:01,000 --> 00:00:02,000\nAlice Brand: Hello\n\nx2\n"
-     "00:00:02,000 --> 00:00:03,000\nBob Crane: mine\n", 5),
-    ("missing_timing.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Alice Brand>Hello\n\nBob Crane: mine\n\n"
-     "00:03.000 --> 00:04.000\n<v Alice Brand>ok\n", 6),
-])
-def test_broken_caption_block_is_an_error_with_its_line(tmp_path, name, text, line):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        read_file(path, _opts())
-    assert caught.value.line == line
+def test_kappa_is_zero_when_coders_are_constant_in_different_categories() -> None:
+    assert cohen_kappa([0, 0, 0], [1, 1, 1]) == 0.0
 
 
-def test_well_formed_captions_with_notes_and_styles_still_read(tmp_path):
-    path = tmp_path / "ok.vtt"
-    path.write_text("WEBVTT - roundtable\nKind: captions\n\nNOTE written by hand\nsecond line\n\nSTYLE\n"
-                    "::cue { color: red }\n\nintro\n00:01.000 --> 00:02.000 align:start\n<v Alice Brand>Hello\n\n"
-                    "00:02.000 --> 00:03.000\n<v Bob Crane>Mine\n", encoding="utf-8")
-    reading = read_file(path, _opts())
-    assert [s["name"] for s in reading.speakers] == ["Alice Brand", "Bob Crane"]
+def test_alpha_is_undefined_when_no_unit_has_two_ratings() -> None:
+    matrix = [[1, np.nan], [np.nan, 2]]
+    assert why_undefined(matrix) == "no unit was rated by two coders"
+    assert math.isnan(krippendorff_alpha(matrix))
+    assert math.isnan(percent_agreement(matrix))
 
 
-@pytest.mark.parametrize("text, line", [
-    ('ref,learner,answer\nR0,Zed,fine\n\nR1,Ann,"I like reading\nR2,Bob,Maths is fun\n', 4),
-    ('ref,learner,answer\nR1,Ann,"I like reading\nR2,Bob,Maths is fun"\nR3,Cy,ok\n', 2),
-    ('ref;learner;answer\nR1;Ann;"I like; reading\nR2;Bob;fun\nR3;Cy;"ok"\n', 2),
-])
-def test_csv_row_with_an_unterminated_quote_is_an_error_with_its_line(tmp_path, text, line):
-    path = tmp_path / "quotes.csv"
-    path.write_text(text, encoding="utf-8")
-    options = ReadOptions(source_id="q", columns={"id": "ref", "pupil": "learner", "text": "answer"})
-    with pytest.raises(InputError) as caught:
-        read_file(path, options)
-    assert caught.value.line == line
-    assert "quote" in str(caught.value)
+def test_percent_agreement_counts_units_where_every_coder_agrees() -> None:
+    assert percent_agreement([[1, 1, 2, np.nan], [1, 2, 2, 3], [1, 1, 2, 3]]) == pytest.approx(3 / 4)
 
 
-def test_quoted_text_over_several_lines_is_still_one_quote(tmp_path):
-    path = tmp_path / "quotes.csv"
-    path.write_text('id,pupil,text\nQ1,Ann,"I like reading\nand writing, a lot"\nQ2,Bob,"Maths, ""is"" fun"\n',
-                    encoding="utf-8")
-    quotes = [s.text for s in read_file(path, _opts()).segments if s.kind == "quote"]
-    assert quotes == ["I like reading\nand writing, a lot", 'Maths, "is" fun']
+def test_ordinal_alpha_on_labels_follows_value_domain() -> None:
+    numbers = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5], [None, 3, 3, 3, 2, 3, 4, 2, 2, 5]]
+    words = {1: "very low", 2: "low", 3: "mid", 4: "high", 5: "very high"}
+    labels = [[None if v is None else words[v] for v in row] for row in numbers]
+    domain = ["very low", "low", "mid", "high", "very high"]
+    assert krippendorff_alpha(labels, "ordinal", value_domain=domain) == pytest.approx(
+        krippendorff_alpha(_matrix(numbers), "ordinal")
+    )
+    with pytest.raises(ValueError, match="value_domain"):
+        krippendorff_alpha(labels, "ordinal")
+    with pytest.raises(ValueError, match="numeric"):
+        krippendorff_alpha(labels, "interval")
 
 
-# -- read-only projects and folders that are files ----------------------------------------------------------
-def test_init_on_a_file_is_one_line(tmp_path, capsys):
-    target = tmp_path / "notes.txt"
-    target.write_text("x", encoding="utf-8")
-    assert main(["init", "--project", str(target)]) == 1
-    err = capsys.readouterr().err
-    assert "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
+def test_kappa_refuses_missing_ratings_and_unequal_lengths() -> None:
+    with pytest.raises(ValueError, match="missing"):
+        cohen_kappa([1, None], [1, 2])
+    with pytest.raises(ValueError, match="different numbers"):
+        cohen_kappa([1, 2], [1])
 
 
-def _read_only(folder: Path, *command: str) -> subprocess.CompletedProcess:
-    """Run an evidence command with ``folder`` mounted read-only (a private mount namespace), or as a
-    user who cannot write it; skip when neither is possible here."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    args = [sys.executable, "-m", "evidence", *command]
-    if os.geteuid() != 0:
-        os.chmod(folder, 0o500)
-        os.chmod(folder / "evidence.sqlite", 0o400)
-        try:
-            return subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
-        finally:
-            os.chmod(folder, 0o700)
-            os.chmod(folder / "evidence.sqlite", 0o600)
-    unshare = shutil.which("unshare")
-    if unshare is None or subprocess.run([unshare, "-rm", "true"], capture_output=True).returncode != 0:
-        pytest.skip("running as root without mount namespaces: cannot make a folder read-only")
-    script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"'
-    return subprocess.run([unshare, "-rm", "sh", "-c", script, "sh", str(folder), *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+# ---------------------------------------------------------------- codings: agreement and disagreements
+
+def _codings(rows: list[tuple[str, str, str]], status: str = "accepted") -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"segment": s, "code": c, "coder": who, "status": status, "origin": "human"} for s, c, who in rows]
+    )
 
 
-def test_read_only_project_reads_and_refuses_writes_in_one_line(tmp_path):
-    folder = _project(tmp_path)
-    transcript = tmp_path / "talk.txt"
-    transcript.write_text("Nell Ashby: we met on Tuesday.\nOrin Vale: we did.\n", encoding="utf-8")
-    assert main(["ingest", "--project", str(folder), str(transcript)]) == 0
-    listed = _read_only(folder, "sources", "--project", str(folder))
-    assert listed.returncode == 0, listed.stderr
-    assert "talk" in listed.stdout
-    other = tmp_path / "more.txt"
-    other.write_text("Pia Lund: another one.\nQuin Hart: yes.\n", encoding="utf-8")
-    written = _read_only(folder, "ingest", "--project", str(folder), str(other))
-    assert written.returncode == 1
-    assert "read-only" in written.stdout + written.stderr and "Traceback" not in written.stderr
-    loaded = _read_only(folder, "codebook", "load", "--project", str(folder),
-                        str(Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"))
-    assert loaded.returncode == 1 and "read-only" in loaded.stderr and "Traceback" not in loaded.stderr
+# A: s1{X} s2{X,Y} s3{Y} s4{Y};  B: s1{X} s2{Y} s3{X,Y} s4{Y}
+TWO_CODERS = _codings(
+    [("s1", "X", "A"), ("s2", "X", "A"), ("s2", "Y", "A"), ("s3", "Y", "A"), ("s4", "Y", "A"),
+     ("s1", "X", "B"), ("s2", "Y", "B"), ("s3", "X", "B"), ("s3", "Y", "B"), ("s4", "Y", "B"),
+     ("s5", "X", "A")]  # s5: only A saw it, so it is not compared
+)
 
 
-# -- interrupted runs ------------------------------------------------------------------------------------------
-def test_run_of_a_killed_process_is_marked_interrupted(tmp_path):
-    folder = _project(tmp_path)
-    code = ("import sys, time\nfrom evidence.project import Project\n"
-            f"p = Project.open({str(folder)!r})\nprint(p.store.start_run('autocode', {{}}), flush=True)\n"
-            "time.sleep(120)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        run = int(child.stdout.readline())
-        with Project.open(folder) as project:  # still running: left alone
-            assert project.store.scalar("SELECT status FROM runs WHERE id = ?", (run,)) == "running"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-    with Project.open(folder) as project:
-        assert project.store.scalar("SELECT status FROM runs WHERE id = ?", (run,)) == "interrupted"
-        assert "killed" in project.store.scalar("SELECT result FROM runs WHERE id = ?", (run,))
+def test_agreement_per_code_and_pooled_match_hand_computation() -> None:
+    per_code, pooled = agreement(TWO_CODERS, ["A", "B"])
+    per_code = per_code.set_index("code")
+    # X: A=[1,1,0,0] B=[1,0,1,0]: p_o = .5 = p_e -> kappa 0; alpha = 1 - 7*4/(2*4*4) = 0.125
+    assert per_code.loc["X", "n"] == 4
+    assert per_code.loc["X", "kappa"] == pytest.approx(0.0)
+    assert per_code.loc["X", "alpha"] == pytest.approx(0.125)
+    assert per_code.loc["X", "agreement"] == pytest.approx(0.5)
+    assert per_code.loc["Y", ["kappa", "alpha", "agreement"]].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # pooled over 8 decisions: p_o = 6/8, p_e = (25 + 9)/64 -> kappa 14/30; alpha = 1 - 15*4/(2*10*6) = .5
+    assert pooled["n"] == 8
+    assert pooled["kappa"] == pytest.approx(14 / 30)
+    assert pooled["alpha"] == pytest.approx(0.5)
+    assert pooled["agreement"] == pytest.approx(0.75)
 
 
-def test_kernel_folders_of_dead_processes_are_removed(tmp_path):
-    from evidence.processes import clean_dead_kernel_folders, kernel_folder_prefix
+def test_code_nobody_or_everybody_applied_is_nan_with_a_note() -> None:
+    everywhere = _codings([(s, "W", who) for s in ("s1", "s2", "s3", "s4") for who in ("A", "B")])
+    per_code, _ = agreement(pd.concat([TWO_CODERS, everywhere]), ["A", "B"], codes=["W", "X", "Z"])
+    per_code = per_code.set_index("code")
+    for code in ("W", "Z"):
+        assert math.isnan(per_code.loc[code, "kappa"]) and math.isnan(per_code.loc[code, "alpha"])
+        assert per_code.loc[code, "agreement"] == 1.0
+        assert "chance agreement is 1" in per_code.loc[code, "note"]
+    assert per_code.loc["X", "note"] == ""
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
-    left = tmp_path / f"evidence-kernel-{dead}-abc123"
-    (left / "kernels").mkdir(parents=True)
-    mine = Path(tempfile.mkdtemp(prefix=kernel_folder_prefix(), dir=tmp_path))
-    unrelated = tmp_path / "evidence-kernelish"
-    unrelated.mkdir()
-    removed = clean_dead_kernel_folders(tmp_path)
-    assert removed == [left] and not left.exists() and mine.exists() and unrelated.exists()
+
+def test_three_coders_use_fleiss_kappa_on_given_units() -> None:
+    codings = _codings([("s1", "X", "A"), ("s2", "X", "A"), ("s1", "X", "B"),
+                        ("s1", "X", "C"), ("s2", "X", "C"), ("s4", "X", "C")])
+    per_code, pooled = agreement(codings, ["A", "B", "C"], units=["s1", "s2", "s3", "s4"])
+    row = per_code.iloc[0]
+    # per-unit presence counts 3,2,0,1 of 3 coders: P_bar = 2/3, P_e = 1/2 -> kappa 1/3
+    assert (row["n"], row["kappa"], row["agreement"]) == (4, pytest.approx(1 / 3), 0.5)
+    assert row["alpha"] == pytest.approx(1 - 11 * 4 / 72)
+    assert pooled["kappa"] == pytest.approx(row["kappa"])
+
+
+def test_units_may_say_which_segments_each_coder_saw() -> None:
+    seen = {"A": ["s1", "s2", "s3"], "B": ["s2", "s3", "s4"]}
+    decisions = coding_decisions(TWO_CODERS, ["A", "B"], units=seen)
+    assert sorted(decisions["segment"].unique()) == ["s2", "s3"]
+    with pytest.raises(NotEnoughDataError, match="which segments"):
+        coding_decisions(TWO_CODERS, ["A", "B"], units={"A": ["s1"]})
+
+
+def test_autocoder_is_a_coder_and_statuses_filter_its_suggestions() -> None:
+    human = _codings([("s1", "X", "ana"), ("s2", "Y", "ana")])
+    machine = pd.concat([
+        _codings([("s1", "X", "rules")], status="accepted"),
+        _codings([("s2", "X", "rules")], status="rejected"),
+    ]).assign(origin="rule")
+    codings = pd.concat([human, machine], ignore_index=True)
+    per_code, _ = agreement(codings, ["ana", "rules"])
+    assert per_code.set_index("code").loc["X", "agreement"] == 0.5  # the rejected suggestion counts
+    per_code, _ = agreement(codings, ["ana", "rules"], statuses=["accepted"])
+    assert per_code.set_index("code").loc["X", "agreement"] == 1.0  # s2 still compared: no accepted code
+    assert per_code.set_index("code").loc["X", "n"] == 2
+
+
+def test_bad_input_is_named() -> None:
+    with pytest.raises(NotEnoughDataError, match="two or more"):
+        agreement(TWO_CODERS, ["A"])
+    with pytest.raises(NotEnoughDataError, match="coders with codings: \\['A', 'B'\\]"):
+        agreement(TWO_CODERS, ["A", "nobody"])
+    with pytest.raises(InputError, match="missing column"):
+        agreement(TWO_CODERS.drop(columns="coder"), ["A", "B"])
+    apart = _codings([("s1", "X", "A"), ("s2", "X", "B")])
+    with pytest.raises(NotEnoughDataError, match="no segment in common"):
+        agreement(apart, ["A", "B"])
+
+
+def test_disagreement_table_lists_each_segment_coded_differently() -> None:
+    segments = pd.DataFrame({"id": ["s1", "s2", "s3", "s4"], "text": ["one", "two", "three", "four"]})
+    table = disagreements(TWO_CODERS, ["A", "B"], segments=segments)
+    assert table.columns.tolist() == ["segment", "text", "A", "B", "only_A", "only_B", "disputed"]
+    assert table.to_dict(orient="records") == [
+        {"segment": "s2", "text": "two", "A": "X; Y", "B": "Y", "only_A": "X", "only_B": "", "disputed": "X"},
+        {"segment": "s3", "text": "three", "A": "Y", "B": "X; Y", "only_A": "", "only_B": "X", "disputed": "X"},
+    ]
+    same = _codings([("s1", "X", "A"), ("s1", "X", "B")])
+    assert disagreements(same, ["A", "B"]).empty
+
+
+# ---------------------------------------------------------------- CLI core
+
+def test_agreement_report_is_json_with_the_contract_keys() -> None:
+    from evidence.cli.agreement import agreement_report, format_report
+
+    report = agreement_report(TWO_CODERS, ["A", "B"], with_disagreements=True)
+    text = json.dumps(report, allow_nan=False)
+    again = json.loads(text)
+    assert [row["code"] for row in again["per_code"]] == ["X", "Y"]
+    for row in [*again["per_code"], again["pooled"]]:
+        assert {"code", "n", "kappa", "alpha", "agreement"} <= set(row)
+    assert again["pooled"]["kappa"] == pytest.approx(14 / 30)
+    assert [row["segment"] for row in again["disagreements"]] == ["s2", "s3"]
+    assert "0.467" in format_report(report)
+
+    constant = _codings([(s, "W", who) for s in ("s1", "s2") for who in ("A", "B")])
+    report = agreement_report(constant, ["A", "B"])
+    assert report["per_code"][0]["kappa"] is None and "note" in report["per_code"][0]
+    assert "n/a" in format_report(report)
+
+
+def test_ratings_matrix_feeds_ordinal_alpha_and_refuses_double_ratings() -> None:
+    from evidence.reliability import ratings_matrix
+
+    numbers = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5]]
+    ratings = pd.DataFrame(
+        [{"segment": f"s{u:02d}", "coder": who, "value": v}
+         for who, row in zip(["A", "B"], numbers) for u, v in enumerate(row) if v is not None]
+    )
+    matrix = ratings_matrix(ratings, coders=["A", "B"])
+    assert matrix.shape == (2, 10) and math.isnan(matrix.loc["A", "s09"])
+    assert krippendorff_alpha(matrix, "ordinal") == pytest.approx(krippendorff_alpha(_matrix(numbers), "ordinal"))
+    doubled = pd.concat([ratings, ratings.iloc[[3]]], ignore_index=True)
+    with pytest.raises(InputError, match="row 20.*rated segment s03 more than once"):
+        ratings_matrix(doubled)
+
+
+# ---------------------------------------------------------------- the `evidence agreement` command
+
+@pytest.fixture()
+def coded_project(tmp_path: Path):
+    from evidence.codebook.changes import add_code
+    from evidence.model import Code, Coding
+    from evidence.project import Project
+
+    quotes = tmp_path / "quotes.csv"
+    quotes.write_text(
+        "id,pupil,school,wave,text\n"
+        "q1,P001,Oak School,before,I was too shy to speak in class.\n"
+        "q2,P001,Oak School,after,Now I put my hand up in class.\n"
+        "q3,P002,Elm Academy,before,I want to go to university one day.\n"
+        "q4,P002,Elm Academy,after,The visit made me think about jobs.\n"
+        "q5,P003,Elm Academy,after,Nobody asked us what we thought.\n",
+        encoding="utf-8",
+    )
+    project = Project.init(tmp_path / "proj")
+    assert project.ingest([quotes]).ok
+    for code in ("confidence", "aspiration"):
+        add_code(project, Code(id=code, name=code.title(), definition=f"pupil {code}"))
+    # Ana and Ben as TWO_CODERS A and B (X = confidence, Y = aspiration); q5 only Ana coded
+    plan = {"Ana": {"q1": ["confidence"], "q2": ["confidence", "aspiration"], "q3": ["aspiration"],
+                    "q4": ["aspiration"], "q5": ["confidence"]},
+            "Ben": {"q1": ["confidence"], "q2": ["aspiration"], "q3": ["confidence", "aspiration"],
+                    "q4": ["aspiration"]}}
+    project.add_codings([Coding(segment=s, code=c, coder=who)
+                         for who, segments in plan.items() for s, codes in segments.items() for c in codes])
+    project.add_codings([Coding(segment="q1", code="confidence", coder="rules", origin="rule", status="suggested"),
+                         Coding(segment="q3", code="confidence", coder="rules", origin="rule", status="rejected")])
+    project.close()
+    return tmp_path / "proj"
+
+
+def test_agreement_command_prints_the_json_contract(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    assert main(["agreement", "--coders", "Ana,Ben", "--json", "--project", str(coded_project)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["code"]: row for row in report["per_code"]}
+    assert rows["confidence"]["n"] == 4 and rows["confidence"]["kappa"] == pytest.approx(0.0)
+    assert rows["confidence"]["alpha"] == pytest.approx(0.125)
+    assert rows["aspiration"]["agreement"] == 1.0
+    assert report["pooled"]["n"] == 8 and report["pooled"]["kappa"] == pytest.approx(14 / 30)
+
+
+def test_agreement_command_compares_the_autocoder_and_lists_disagreements(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    args = ["agreement", "--coders", "Ana,rules", "--project", str(coded_project)]
+    assert main([*args, "--json"]) == 0
+    rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
+    assert rows["confidence"]["n"] == 2 and rows["confidence"]["agreement"] == 0.5  # q3: rejected still counts
+    assert main([*args, "--json", "--statuses", "suggested,accepted"]) == 0
+    rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
+    assert rows["confidence"]["agreement"] == 1.0
+    assert main(["agreement", "--coders", "Ana,Ben", "--disagreements", "--project", str(coded_project)]) == 0
+    text = capsys.readouterr().out
+    assert "2 segment(s) coded differently" in text and "Now I put my hand up" in text
+
+
+def test_agreement_command_names_an_unknown_coder(coded_project: Path, capsys) -> None:
+    from evidence.cli import main
+
+    assert main(["agreement", "--coders", "Ana,Zoe", "--project", str(coded_project)]) == 1
+    assert "['Zoe'] coded no segment; coders with codings: ['Ana', 'Ben', 'rules']" in capsys.readouterr().err

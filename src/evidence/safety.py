@@ -105,7 +105,9 @@ def parse_xml(data: bytes, path: str | Path = "<xml>", *, forbid_dtd: bool = Fal
     import defusedxml.ElementTree as safe_et
 
     try:
-        return safe_et.fromstring(data, forbid_dtd=forbid_dtd, forbid_entities=True, forbid_external=True)
+        root = safe_et.fromstring(data, forbid_dtd=forbid_dtd, forbid_entities=True, forbid_external=True)
+        check_xml_depth(root, path)
+        return root
     except defusedxml.DTDForbidden:
         raise InputError(str(path), "XML has a document type declaration (DTD), which is not allowed",
                          hint="remove the <!DOCTYPE ...> from the file") from None
@@ -137,6 +139,21 @@ class ZipBytes(io.BytesIO):
 
     def __str__(self) -> str:
         return self.name
+
+
+MAX_XML_DEPTH = 100
+"""Deepest element nesting an XML document may have (a REFI codebook nests a few levels; 5,000 is an attack)."""
+
+
+def check_xml_depth(root: Any, path: str | Path, max_depth: int = MAX_XML_DEPTH) -> None:
+    """InputError when elements nest deeper than ``max_depth`` (readers walk codes recursively)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > max_depth:
+            raise InputError(str(path), f"XML elements are nested more than {max_depth} deep",
+                             hint="this is not a normal document; export it again or flatten the code tree")
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _open_zip(zip_path: str | Path | ZipBytes) -> zipfile.ZipFile:

@@ -214,7 +214,28 @@ class Store:
             file_hash=row["file_hash"], metadata=json.loads(row["metadata"]),
         )
 
+    def iter_segments(self, kinds: Iterable[str] | None = None, source: str | None = None,
+                      batch: int = 5_000) -> Iterator[dict[str, Any]]:
+        """Segments one dict at a time, in :meth:`segments_frame`'s order and columns, read in batches so a
+        million rows never sit in memory at once (``evidence segments --jsonl``)."""
+        sql, params = self._segments_sql(kinds, source)
+        cursor = self._conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                record = dict(zip(columns, tuple(row)))
+                record["attributes"] = json.loads(record["attributes"])
+                yield record
+
     def segments_frame(self, kinds: Iterable[str] | None = None, source: str | None = None) -> pd.DataFrame:
+        sql, params = self._segments_sql(kinds, source)
+        frame = self.read_sql(sql, params)
+        if frame.empty:
+            return pd.DataFrame(columns=SEGMENT_COLUMNS)
+        frame["attributes"] = frame["attributes"].map(json.loads)
+        return frame
+
+    def _segments_sql(self, kinds: Iterable[str] | None, source: str | None) -> tuple[str, list[Any]]:
         sql = (
             'SELECT id, source_id AS source, kind, start, "end", text, ord AS "order", speaker, role, '
             'case_id AS "case", wave, parent, timestamp, attributes FROM segments'
@@ -230,11 +251,7 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY source_id, CASE kind WHEN 'sentence' THEN 1 ELSE 0 END, ord"
-        frame = self.read_sql(sql, params)
-        if frame.empty:
-            return pd.DataFrame(columns=SEGMENT_COLUMNS)
-        frame["attributes"] = frame["attributes"].map(json.loads)
-        return frame
+        return sql, params
 
     # -- writing ------------------------------------------------------------------------------
     def write_source(

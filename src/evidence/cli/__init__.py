@@ -111,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stderr.close()
         return 0
+    except RecursionError:  # a hostile input nested deeper than any check foresaw
+        print("error: the input is nested too deeply to read; flatten it (no codebook or document needs "
+              "this depth)", file=sys.stderr)
+        return 1
     except OSError as exc:  # a read-only folder, a full disk: one line, not a traceback
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)

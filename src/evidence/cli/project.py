@@ -147,13 +147,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_segments(args: argparse.Namespace) -> int:
-    with Project.open(args.project) as project:
-        frame = project.segments(kinds=args.kind, source=args.source)
     out = sys.stdout
-    for row in frame.to_dict("records"):
-        if args.jsonl:
-            out.write(json.dumps({k: (int(v) if k in ("start", "end", "order") else v) for k, v in row.items()},
-                                 ensure_ascii=False) + "\n")
-        else:
-            out.write(f"{row['id']:<28} {row['speaker'][:18]:<18} {row['text'][:90]!r}\n")
+    with Project.open(args.project) as project:  # streamed: a million segments never sit in memory at once
+        for row in project.store.iter_segments(kinds=args.kind, source=args.source):
+            if args.jsonl:
+                out.write(json.dumps({k: (int(v) if k in ("start", "end", "order") else v) for k, v in row.items()},
+                                     ensure_ascii=False) + "\n")
+            else:
+                out.write(f"{row['id']:<28} {row['speaker'][:18]:<18} {row['text'][:90]!r}\n")
     return 0

@@ -62,6 +62,8 @@ def _check_block(path: Path, block: list[tuple[int, str]], timing: re.Pattern[st
     if where == 1 and not vtt and not heads[0].isdigit():
         raise InputError(path, f"caption number {heads[0][:20]!r} is not a number", line=block[0][0],
                          hint="each block starts with its number (1, 2, 3, ...)")
+    if vtt:  # WebVTT's own parsing rules start a new cue at a timing line even without a blank line
+        return
     for number, line in block[where + 1:]:
         if timing.match(line):
             raise InputError(path, "a timing line inside a caption's text (a missing blank line?)", line=number,
