@@ -139,7 +139,8 @@ def bench_similarity(texts: list[str], embedder_name: str) -> None:
 
 
 #: close to the classifier as first built (word n-grams only, >= 3 coded positives per model, no
-#: codebook texts as examples, no lean towards rare codes, no diversity in uncertainty batches),
+#: codebook texts as examples, no lean towards rare codes, no diversity and no random share in
+#: uncertainty batches),
 #: measured in the same run as a before/after comparison
 BEFORE = dict(anchor_weight=0.0, char_ngrams=False, min_positives=3, default_margin=0.0)
 
@@ -172,7 +173,7 @@ def bench_quality(seeds: int, embedder_name: str, compare: bool = True) -> None:
                 results = learning_curve(
                     texts, labels, fractions, seed=seed, sampling=sampling, vectors=vectors,
                     make_coder=lambda seed=seed: ClassifierCoder(embedder, priors=priors, random_state=seed, **options),
-                    diversity=1.0 if options else 0.9)
+                    diversity=1.0 if options else 0.9, explore=0.0 if options else 0.5)
                 means.append([r["kappa_mean"] for r in results])
                 baselines.append([_rules_kappa(rules, labels, r) for r in results])
             table[name, sampling] = np.mean(means, axis=0)

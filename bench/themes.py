@@ -13,7 +13,8 @@
    work meetings with human topic annotations at two levels (Apache-2.0; the ``datasets/augmend``
    folder of github.com/AugmendTech/treeseg, kept outside the repo, e.g. /work/scratch/i17/tinyrec).
    Section ARI against the coarse human agenda, the equal-parts baseline, distinct neighbouring
-   labels, and theme labels checked for speaker names and procedural words.
+   labels, and themes in each of the five longest meetings: how many, their labels, and labels
+   holding a speaker's name.
 
 Units beyond the sample corpus are made by joining two sample units (seeded), so every text is
 distinct. The first run embeds them (minutes); later runs read the embedding cache.
@@ -226,11 +227,16 @@ def bench_real_agendas(folder: Path, embedder) -> None:
         print(f"  sections {method:<12} ARI mean {mean:.3f} (95% bootstrap interval over meetings {low:.3f}-{high:.3f})"
               f"  {mean / base:4.2f}x the equal-parts baseline")
     print(f"  section labels: {repeated} of {labelled} repeat their neighbour's label")
-    model = ThemeModel("auto", seed=0).fit(turns[["id", "text"]], vectors)
     names = {w.lower() for s in turns["speaker"] for w in s.split()}
-    leaked = [label for label in model.themes_["label"] if names & set(label.lower().replace(",", " ").split())]
-    print(f"  themes auto on all {len(turns)} turns: {len(model.themes_)} themes; labels with a speaker's name: "
-          f"{len(leaked)}; labels: {'; '.join(model.themes_['label'].head(8))}")
+    longest = turns["source"].value_counts().index[:5]
+    print("  themes auto in each of the 5 longest meetings (turns: themes found; labels; labels with a speaker's name):")
+    for source in longest:
+        part = turns[turns["source"] == source]
+        model = ThemeModel("auto", seed=0).fit(part[["id", "text", "speaker"]], vectors[part.index.to_numpy()])
+        leaked = [label for label in model.themes_["label"]
+                  if names & set(label.lower().replace("/", " ").replace(",", " ").split())]
+        print(f"    {len(part)} turns: {len(model.themes_)} themes; {' | '.join(model.themes_['label'])}; "
+              f"{len(leaked)} with a name")
 
 
 def _bootstrap_interval(values: list[float], seed: int = 0, rounds: int = 2000) -> tuple[float, float]:

@@ -154,3 +154,28 @@ def test_procedural_turns_are_left_uncoded_unless_asked(here: Path, capsys) -> N
     with Project.open(".") as project:
         runs = project.store.read_sql("SELECT params FROM runs WHERE kind = 'autocode' ORDER BY id")
     assert [json.loads(p)["include_procedural"] for p in runs["params"]] == [False, True]
+
+
+def test_learning_curve_and_quality_are_held_out_with_intervals() -> None:
+    """No quality figure is measured on training segments: the curve's kappa is on held-out ones and
+    the classifier's own figure comes from out-of-fold predictions, never from predict() on its data."""
+    import numpy as np
+    import pandas as pd
+
+    from evidence.coding.classifier import ClassifierCoder
+    from evidence.coding.curve import learning_curve
+    from evidence.coding.thresholds import kappa_binary
+
+    texts = SOIL + PEOPLE + MONEY
+    labels = pd.DataFrame({"soil": [1] * 10 + [0] * 20, "people": [0] * 10 + [1] * 10 + [0] * 10,
+                           "money": [0] * 20 + [1] * 10})
+    (result,) = learning_curve(texts, labels, [0.5], seed=1, min_positives=5,
+                               make_coder=lambda: ClassifierCoder(features="tfidf", random_state=1))
+    assert result["measured_on"] == "held-out segments" and result["n_test"] == 15
+    assert result["kappa_low"] <= result["kappa_mean"] <= result["kappa_high"]
+    coder = ClassifierCoder(features="tfidf", random_state=1).fit(texts, labels)
+    table, pooled = coder.quality(rounds=200)
+    training = np.mean([kappa_binary(labels[c], coder.predict(texts)[c]) for c in labels])
+    assert training == 1.0  # what an honest report must not show
+    assert pooled["method"] == "cross-validated" and pooled["kappa"] < training
+    assert set(table["code"]) == {"soil", "people", "money"}

@@ -82,7 +82,8 @@ def test_section_boundaries_snap_to_the_chairs_agenda_cue() -> None:
 
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=16), rng.normal(size=16)
-    texts = [f"talk about soil {i}" for i in range(20)] + [f"talk about buses {i}" for i in range(20)]
+    filler = " ".join(["word"] * 16)  # about 800 words in all: two agenda items' worth
+    texts = [f"talk about soil {i} {filler}" for i in range(20)] + [f"talk about buses {i} {filler}" for i in range(20)]
     texts[17] = "Thank you. Moving on to item two, the buses."
     vectors = np.vstack([a + 0.1 * rng.normal(size=16) for _ in range(20)]
                         + [b + 0.1 * rng.normal(size=16) for _ in range(20)])

@@ -204,10 +204,13 @@ def _learning_curve(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"classifier vs {args.coder} ({args.sampling} sampling, seed {seed}); kappa on the segments not trained on")
+    print(f"classifier vs {args.coder} ({args.sampling} sampling, seed {seed}); kappa measured on the held-out "
+          "segments (never those trained on), with a 95% bootstrap interval")
     for result in results:
         mean = "n/a" if result["kappa_mean"] is None else f"{result['kappa_mean']:.3f}"
-        print(f"  {result['fraction']:.0%} ({result['n_train']} coded): mean kappa {mean}")
+        if result.get("kappa_low") is not None:
+            mean += f" (95% interval {result['kappa_low']:.3f}-{result['kappa_high']:.3f})"
+        print(f"  {result['fraction']:.0%} ({result['n_train']} coded, {result['n_test']} held out): mean kappa {mean}")
         for code in result["per_code"]:
             kappa = "n/a" if code["kappa"] is None else f"{code['kappa']:.3f}"
             print(f"      {code['code']:<36} {kappa}  ({code['positives']} positives)")

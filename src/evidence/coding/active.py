@@ -57,14 +57,18 @@ def suggest_next(coder: ClassifierCoder, segments: pd.DataFrame, n: int = 10,
 
 def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[str], labels: pd.DataFrame,
                        budget: int, *, seed: int, vectors: np.ndarray | None = None,
-                       start: int | None = None, batches: int = 6, diversity: float = 0.9) -> np.ndarray:
+                       start: int | None = None, batches: int = 6, diversity: float = 0.9,
+                       explore: float = 0.5) -> np.ndarray:
     """Simulate a researcher coding ``budget`` segments chosen by uncertainty sampling.
 
     Starts from ``start`` random segments (default: half the budget, at least 20: a model needs
     a few examples of each code before its doubts mean anything), then in ``batches`` rounds
     refits the classifier on what is coded so far and adds the most uncertain of the rest,
-    skipping near-duplicates within a round (see :func:`diverse_top`). Returns the indices
-    coded, in the order they were chosen.
+    skipping near-duplicates within a round (see :func:`diverse_top`). A share ``explore`` of
+    each round is drawn at random instead: pure uncertainty sampling was reported to do worse
+    than random on real survey answers (issue 17: kappa 0.41 vs 0.48 at 20% coded), chasing
+    ambiguous segments; half-random rounds keep the sample representative and still spend half on
+    what the model doubts (``explore=0``: pure uncertainty; bench/coding.py compares them). Returns the indices coded, in the order they were chosen.
     """
     from evidence.errors import NotEnoughDataError
 
@@ -83,8 +87,12 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
         except NotEnoughDataError:  # too few positives yet: random picks this round
             picked = pool[:take]
         else:
+            random_take = int(round(take * explore))
             scores = coder.uncertainty([texts[i] for i in pool], pool_vectors)
-            picked = [pool[k] for k in diverse_top(scores, take, pool_vectors, diversity)]
+            picked = [pool[k] for k in diverse_top(scores, take - random_take, pool_vectors, diversity)]
+            chosen_now = set(picked)
+            rest = [i for i in pool if i not in chosen_now]
+            picked += [rest[k] for k in rng.permutation(len(rest))[:random_take]]
         chosen += picked
         picked_set = set(picked)
         pool = [i for i in pool if i not in picked_set]

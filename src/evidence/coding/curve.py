@@ -16,6 +16,7 @@ import pandas as pd
 
 from evidence.coding.active import uncertainty_sample
 from evidence.coding.classifier import ClassifierCoder
+from evidence.coding.quality import cross_validated_quality
 from evidence.coding.thresholds import kappa_binary
 from evidence.errors import NotEnoughDataError
 
@@ -25,13 +26,15 @@ SAMPLINGS = ("random", "uncertainty")
 def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequence[float], *, seed: int = 0,
                    sampling: str = "random", vectors: np.ndarray | None = None,
                    make_coder: Callable[[], ClassifierCoder] | None = None,
-                   min_positives: int = 8, diversity: float = 0.9) -> list[dict[str, Any]]:
-    """One result per fraction: {fraction, sampling, n_train, n_test, kappa_mean, per_code}.
+                   min_positives: int = 8, diversity: float = 0.9, explore: float = 0.5) -> list[dict[str, Any]]:
+    """One result per fraction: {fraction, sampling, n_train, n_test, kappa_mean, kappa_low, kappa_high,
+    measured_on, per_code}; kappa_low/high: 95% bootstrap interval over the held-out segments.
 
     ``per_code`` lists {code, positives, positives_test, kappa} for every code with
     ``min_positives`` or more positives (kappa is NaN when the test share has no positive and no
     prediction of the code). ``diversity`` is passed to
-    :func:`evidence.coding.active.uncertainty_sample` (1.0: pure uncertainty, near-duplicates allowed).
+    :func:`evidence.coding.active.uncertainty_sample` (1.0: pure uncertainty, near-duplicates allowed),
+    and so is ``explore`` (the random share of each round; 0: pure uncertainty).
     """
     if sampling not in SAMPLINGS:
         raise ValueError(f"sampling must be one of {SAMPLINGS}, not {sampling!r}")
@@ -56,7 +59,7 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
             train = np.random.default_rng(seed).permutation(n)[:budget]
         else:
             train = uncertainty_sample(make_coder, texts, labels, budget, seed=seed, vectors=vectors,
-                                       diversity=diversity)
+                                       diversity=diversity, explore=explore)
         test = np.setdiff1d(np.arange(n), train)
         coder = make_coder().fit([texts[i] for i in train], labels.iloc[train],
                                  None if vectors is None else vectors[train])
@@ -69,9 +72,15 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
             per_code.append({"code": code, "positives": int(counts[code]), "positives_test": int(truth.sum()),
                              "kappa": None if np.isnan(kappa) else round(kappa, 4)})
         kappas = [p["kappa"] for p in per_code if p["kappa"] is not None]
+        measured = [p["code"] for p in per_code if p["kappa"] is not None]
+        _, pooled = cross_validated_quality(
+            {c: labels[c].to_numpy()[test] for c in measured},
+            {c: (predicted[c].to_numpy() if c in predicted.columns else np.zeros(len(test), dtype=int))
+             for c in measured}, seed=seed, rounds=500)
         results.append({
             "fraction": float(fraction), "sampling": sampling, "seed": seed, "n_train": int(len(train)),
             "n_test": int(len(test)), "kappa_mean": round(float(np.mean(kappas)), 4) if kappas else None,
+            "kappa_low": pooled.get("low"), "kappa_high": pooled.get("high"), "measured_on": "held-out segments",
             "per_code": per_code,
         })
     return results

@@ -10,9 +10,9 @@ Three methods over the turn embeddings, all deterministic:
     kernel change-point detection (``ruptures.KernelCPD``, cosine kernel, penalty 1.0).
 ``hybrid`` (default)
     Each turn's embedding is averaged with its neighbours (a window of up to 9 turns: real turns
-    are short, "Yeah, that works."), the number of sections is the larger of TextTiling's count and
-    sqrt(turns)/4, and KernelCPD places that many boundaries where they split the turns best (exact
-    dynamic programming). A boundary then moves to a turn within 3 that opens an agenda item ("next
+    are short, "Yeah, that works."), there is one section per :data:`WORDS_PER_SECTION` words
+    spoken (TextTiling's count when the texts are not given), and KernelCPD places that many
+    boundaries where they split the turns best (exact dynamic programming). A boundary then moves to a turn within 3 that opens an agenda item ("next
     item", "moving on to", "item 4"), the chair's cue a human agenda follows.
 Measured against human agendas (bench/themes.py, adjusted Rand index): on 21 real recorded meetings
 (TinyRec) the first hybrid (TextTiling's count, no smoothing) scored 0.25 against 0.38 for equal
@@ -34,6 +34,8 @@ from evidence.errors import InputError, NotEnoughDataError
 
 SECTION_COLUMNS = ["section", "start_turn", "end_turn", "n_turns", "label"]
 MIN_SECTION_TURNS = 5  # measured on the sample roundtables (bench/themes.py)
+#: words spoken per agenda item: 489 on average in 21 real meetings (TinyRec), 330 in the sample roundtables
+WORDS_PER_SECTION = 400
 
 
 def _block_similarity(vectors: np.ndarray, window: int) -> np.ndarray:
@@ -117,8 +119,12 @@ def hybrid_boundaries(vectors: np.ndarray, window: int = 4, min_turns: int = MIN
     if n < 2 * min_turns:
         return []
     smoothed = smooth(vectors, min(smoothing, max(1, n // 25)))
-    count = len(texttiling_boundaries(smoothed, window=window, min_turns=min_turns, strictness=strictness))
-    count = min(max(count, int(round(n ** 0.5 / 4))), n // min_turns - 1)
+    if texts is not None:
+        words = sum(len(str(text).split()) for text in texts)
+        count = int(round(words / WORDS_PER_SECTION)) - 1
+    else:
+        count = len(texttiling_boundaries(smoothed, window=window, min_turns=min_turns, strictness=strictness))
+    count = min(count, n // min_turns - 1)
     if count <= 0:
         return []
     ends = ruptures.KernelCPD(kernel="cosine", min_size=3).fit(smoothed).predict(n_bkps=count)
