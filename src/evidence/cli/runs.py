@@ -76,6 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--notebooks", metavar="DIR", help="notebooks folder (default: the workbench's notebooks)")
     p.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default: 8888, else the next free)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser; print the address")
+    p.add_argument("--json", action="store_true",
+                   help="first print one JSON line (port, notebooks folder, the command it runs), then start")
     p.set_defaults(func=cmd_lab)
 
 
@@ -137,6 +139,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     argv, env = lab_command(args.project, corpus=args.corpus, codebook=args.codebook, notebooks=args.notebooks,
                             port=args.port, browser=not args.no_browser)
+    if args.json:
+        import json
+
+        notebooks = next((a.split("=", 1)[1] for a in argv if a.startswith("--ServerApp.root_dir=")), "")
+        print(json.dumps({"host": "127.0.0.1", "port": args.port, "notebooks": notebooks, "command": argv}))
     sys.stdout.flush()
     os.execvpe(argv[0], argv, env)  # JupyterLab takes this process over: Ctrl+C and signals reach it directly
     return 0
