@@ -15,19 +15,10 @@ import re
 
 import pandas as pd
 
+from evidence.safety import spreadsheet_safe  # the one formula guard (OWASP): every export uses it
+
 CSV_TYPE = "text/csv"
 EXCEL_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with text cells that would start a formula prefixed by an apostrophe (numbers untouched)."""
-    safe = table.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v)
-    return safe
 
 
 def file_stem(name: str) -> str:
