@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 PROJECT="$(realpath -m "${EVIDENCE_PROJECT:-project}")"   # absolute: child processes run elsewhere
 .venv/bin/evidence init --project "$PROJECT" --no-corpus
-.venv/bin/evidence run --project "$PROJECT" --corpus corpora/sample
+.venv/bin/evidence run --project "$PROJECT" --corpus corpora/sample --codebook corpora/codebook.yaml
 .venv/bin/evidence summary --project "$PROJECT"
 exec .venv/bin/evidence dashboards --project "$PROJECT" "$@"

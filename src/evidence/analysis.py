@@ -179,11 +179,10 @@ PROJECT_ENV, CORPUS_ENV, CODEBOOK_ENV = "EVIDENCE_PROJECT", "EVIDENCE_CORPUS", "
 
 def starter_codebook() -> Path:
     """The starter codebook for partnership evaluation: the installed package's copy, else the checkout's
-    corpora/codebook.yaml."""
-    packaged = Path(__file__).resolve().parent / "_data" / "codebook.yaml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "corpora" / "codebook.yaml"
+    corpora/codebook.yaml (:func:`evidence.resources.starter_codebook`)."""
+    from .resources import starter_codebook as packaged_or_checkout
+
+    return packaged_or_checkout()
 
 
 def corpus_codebook(corpus: str | Path, given: str | Path | None = None) -> tuple[Path, str]:
