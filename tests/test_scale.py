@@ -226,3 +226,46 @@ def test_embed_command_in_a_project_uses_its_cache(survey_project: Path, tmp_pat
     second = json.loads(capsys.readouterr().out)
     assert first["embedder"].startswith("all-MiniLM-L6-v2-onnx") and first["computed"] == 2
     assert second["computed"] == 0 and os.path.getsize(tmp_path / "v.npy") > 2 * 384 * 4
+
+
+def _embed_stderr(tmp_path: Path, env_progress: str | None, terminal: bool) -> str:
+    import subprocess
+    import sys
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("".join(f"answer number {i} about lunch\n" for i in range(50)), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "EVIDENCE_PROGRESS"}
+    if env_progress is not None:
+        env["EVIDENCE_PROGRESS"] = env_progress
+    command = [sys.executable, "-m", "evidence", "embed", str(texts), "--out", str(tmp_path / "v.npy"),
+               "--embedder", "tfidf", "--json"]
+    if not terminal:
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stderr
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = os.openpty()  # a real terminal on stderr, as a person running the command has
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 rows, 100 columns
+    try:
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=follower, check=True)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8", "replace")
+    finally:
+        os.close(leader)
+
+
+def test_progress_only_at_a_terminal_unless_asked(tmp_path: Path) -> None:
+    assert "embedding (tfidf" not in _embed_stderr(tmp_path, None, terminal=False)  # piped: no bar
+    assert "embedding (tfidf" in _embed_stderr(tmp_path, None, terminal=True)
+    assert "embedding (tfidf" in _embed_stderr(tmp_path, "1", terminal=False)
+    assert "embedding (tfidf" not in _embed_stderr(tmp_path, "0", terminal=True)

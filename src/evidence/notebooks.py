@@ -194,13 +194,15 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict[str, Any], *, ker
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from evidence.progress import progress_wanted
+
     logging.getLogger("papermill").setLevel(logging.WARNING)
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
     manager = _kernel_manager(kernel_dir)
     try:
         papermill.execute_notebook(
             str(spec.path), str(output), parameters=given, kernel_name=KERNEL_NAME,
-            km=manager, progress_bar=False, cwd=str(cwd) if cwd else None,
+            km=manager, progress_bar=progress_wanted(), cwd=str(cwd) if cwd else None,
             execution_timeout=timeout,
         )
     except PapermillExecutionError as exc:

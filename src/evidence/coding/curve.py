@@ -49,7 +49,9 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
             " a learning curve needs more coded segments")
     make_coder = make_coder or (lambda: ClassifierCoder(random_state=seed))
     results = []
-    for fraction in fractions:
+    from evidence.progress import progress_bar
+
+    for fraction in progress_bar(fractions, desc=f"learning curve ({sampling})", unit="fraction"):
         if not 0 < fraction < 1:
             raise ValueError(f"fractions must lie between 0 and 1, not {fraction}")
         budget = max(4, int(round(fraction * n)))
