@@ -257,7 +257,8 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
     A run that fails (a cell raises, Ctrl+C) puts the project's store and pseudonym key back as they were
     before it started (the run folder keeps the executed notebooks and the failure is recorded).
     """
-    from . import analysis, reproduce, results
+    from . import analysis, results
+    from . import manifest as manifest_of_run
     from .project import Project
 
     say = report or (lambda message: None)
@@ -281,7 +282,7 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
             "embedder": embedder or str(project.config.get("embedder") or ""), "run_dir": str(run_dir),
             **(parameters or {}),
         }
-        manifest = reproduce.new_manifest(run_id=run_id, corpus=corpus, codebook=codebook_path, specs=specs,
+        manifest = manifest_of_run.new_manifest(run_id=run_id, corpus=corpus, codebook=codebook_path, specs=specs,
                                           notebooks_dir=notebooks_dir, parameters=values, tag=tag)
         manifest_path = run_dir / results.MANIFEST_NAME
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .folding import fold  # noqa: F401 - callers use detect.fold too
 from .roster import ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, name_key, role_words
 
 FORM_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "cllr", "lord", "lady")
@@ -44,27 +44,6 @@ class Finding:
     kind: str
     detector: str
     identity: str = ""
-
-
-# -- text folding -------------------------------------------------------------------------------
-_FOLD_EXTRA = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
-               "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-               "\u00a0": " ", "\u202f": " ", "\u2009": " "}
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char in _FOLD_EXTRA:
-        return _FOLD_EXTRA[char]
-    if char.isascii():
-        return char
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if len(base) == 1 else char
-
-
-def fold(text: str) -> str:
-    """Same-length copy of ``text`` without accents, with plain apostrophes, hyphens and spaces."""
-    return "".join(_fold_char(c) for c in text)
 
 
 @functools.lru_cache(maxsize=1)

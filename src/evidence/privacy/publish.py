@@ -193,7 +193,7 @@ def _name_prefilter(index: Any) -> Any:
     """A fast test (one regular expression) that a value may hold a known name; find_names confirms."""
     if index is None or not index.forms:
         return lambda value: False
-    from .detect import fold
+    from .folding import fold
 
     from .detect import SCHOOL_WORDS, _is_honorific
 

@@ -107,7 +107,7 @@ class KnownName:
 
 def name_key(name: str) -> str:
     """Compare names loosely: accents, case, apostrophes, dots and runs of spaces/hyphens ignored."""
-    from .detect import fold
+    from .folding import fold
 
     text = fold(name).replace("'", "").replace(".", " ").casefold()
     return " ".join(re.split(r"[\s\-]+", text.strip()))
