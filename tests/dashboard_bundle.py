@@ -144,6 +144,9 @@ def _stage_analysis(project, worker) -> None:
     })
     from evidence.analysis import schools_table
     from evidence.mixed.outcomes import load_outcomes
+    from evidence.privacy.publish import publishable_table
+
+    outcomes = publishable_table(outcomes)  # as the run publishes it: the school's pseudonym in place of its URN
 
     ks4 = load_outcomes(SAMPLE / "quant" / "schools_ks4.csv")  # measures as numbers, DfE status codes kept
     schools = schools_table(ks4, {name: school(name) for name in ks4.frame["school"].dropna()})
