@@ -56,3 +56,15 @@ def test_mutations_change_inputs_and_can_reach_zip_members():
     mutated = fuzz.mutate_zip(seed, 3, [("insert", 10, 1, 23)])
     assert mutated != seed
     assert fuzz.mutate(b"abc", [("insert", 1, 0, 0)]) == b'a"bc'
+
+
+@pytest.mark.parametrize("sidecar", [b"title: Club\nspeakers:\n  Nia Holt Rowd Together\n", b"speakers: [a, b]\n",
+                                     b"columns: just text\n"])
+def test_sidecar_of_the_wrong_shape_is_refused(harness, sidecar):
+    """Found by the long run: ``speakers:`` holding text instead of Name: role lines gave AttributeError."""
+    from evidence.errors import InputError
+
+    path = harness.path_for("sidecar")
+    path.write_bytes(sidecar)
+    with pytest.raises(InputError, match="must be a mapping"):
+        harness.target("sidecar")(path)

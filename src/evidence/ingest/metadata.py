@@ -31,6 +31,16 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     for key in SOURCE_FIELDS:
         if key in meta and meta[key] is not None:
             meta[key] = str(meta[key])
+    for key, shape in (("speakers", "Name: role lines"), ("columns", "role: header lines, e.g. text: Response")):
+        if meta.get(key) is None:
+            continue
+        if not isinstance(meta[key], dict):
+            raise InputError(path, f"'{key}:' must be a mapping ({shape}), not {type(meta[key]).__name__}",
+                             hint=f"write {key}: on its own line and indent one '{shape.split(',')[0]}' under it")
+        if key == "columns":
+            meta[key] = {str(role): str(header) for role, header in meta[key].items()}
+    if meta.get("layout") is not None:
+        meta["layout"] = str(meta["layout"])
     return meta
 
 
@@ -59,7 +69,11 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], int]:
 def speaker_map(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Normalise ``speakers:`` ({Name: role} or {Name: {role:, school:}}) to {name: {role, school}}."""
     result: dict[str, dict[str, str]] = {}
-    for name, value in (meta.get("speakers") or {}).items():
+    speakers = meta.get("speakers") or {}
+    if not isinstance(speakers, dict):  # sidecars are checked when read; this is evidence.yaml's
+        raise InputError("evidence.yaml", "'speakers:' must be a mapping (Name: role lines), not "
+                         f"{type(speakers).__name__}", hint="indent one 'Name: role' line under speakers:")
+    for name, value in speakers.items():
         if isinstance(value, dict):
             result[str(name)] = {"role": str(value.get("role", "") or ""),
                                  "school": str(value.get("school", "") or "")}
