@@ -26,7 +26,6 @@ second run embeds nothing it has already seen (and does not even load the model)
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -39,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from evidence.checksums import file_sha256  # noqa: F401 - re-exported (tests and callers use it here)
 from evidence.errors import EmbedderError
 
 log = logging.getLogger(__name__)
@@ -69,22 +69,6 @@ def register_embedder(name: str) -> Callable[[type[Embedder]], type[Embedder]]:
 
 
 # --------------------------------------------------------------------------- weights and checksums
-
-
-@functools.lru_cache(maxsize=64)
-def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
-    """sha256 of a file; remembered per process by (path, size, mtime) so it is hashed once."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 hex digest of a file (hashed once per process while its size and mtime stay put)."""
-    stat = Path(path).stat()
-    return _sha256_of(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
 
 
 def verify_weights(path: Path, expected_sha256: str) -> str:

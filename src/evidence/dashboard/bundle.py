@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import ProjectError
+from ..model import UNIT_KINDS  # noqa: F401 - the one definition of a unit; dashboards import it from here
 
 PROJECT_ENV = "EVIDENCE_PROJECT"
-TABLES = ("segments", "codes", "codings", "themes", "theme_assignments", "cases", "outcomes", "schools",
-          "effects", "joint_display", "voice_pairs")
-UNIT_KINDS = ("quote", "turn", "paragraph")
 
 
 @dataclass
@@ -62,6 +60,11 @@ class Bundle:
             found.append(current)
             todo.extend(children.get(current, []))
         return found
+
+
+TABLES: tuple[str, ...] = tuple(f.name for f in fields(Bundle) if f.name not in ("folder", "manifest"))
+"""The bundle tables the dashboards read: the :class:`Bundle` fields, each one of
+:data:`evidence.results.BUNDLE_TABLES` (the only list of the bundle's tables; a test checks it)."""
 
 
 def results_folder(project: str | Path | None = None) -> Path:

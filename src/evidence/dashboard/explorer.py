@@ -208,4 +208,4 @@ def static_page(bundle: Bundle, index: QuoteIndex) -> str:
     """The offline page, with filters that work in the browser alone (see :mod:`.offline`)."""
     from .offline import explorer_page
 
-    return explorer_page(bundle, index, TITLE, INTRO)
+    return explorer_page(bundle, index, TITLE, INTRO, static_sections(bundle, index))

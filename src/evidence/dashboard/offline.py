@@ -16,7 +16,7 @@ import json
 import numpy as np
 
 from .bundle import Bundle
-from .filters import FILTER_FIELDS, Filters, QuoteIndex, choices, highlight
+from .filters import FILTER_FIELDS, QuoteIndex, choices, highlight
 from .layout import page_html, quote_list_html
 
 OFFLINE_UNITS = 5_000
@@ -177,11 +177,9 @@ SCRIPT = """<script>
 </script>"""
 
 
-def explorer_page(bundle: Bundle, index: QuoteIndex, title: str, intro: str) -> str:
-    """The explorer's offline page: every section for all the evidence, plus filters that work with no server."""
-    from .explorer import build_sections
-
-    sections = build_sections(index, Filters(), live=False, bundle=bundle)
+def explorer_page(bundle: Bundle, index: QuoteIndex, title: str, intro: str, sections: list) -> str:
+    """The explorer's offline page: ``sections`` (every section for all the evidence, made by the explorer),
+    plus filters that work with no server."""
     if len(index.units) > OFFLINE_UNITS:
         note = (f'<p class="ev-note">This saved page shows all the evidence. With more than {OFFLINE_UNITS:,} quotes '
                 "the filters need the live dashboard (`evidence dashboards`).</p>")

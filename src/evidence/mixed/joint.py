@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evidence.mixed.quantitise import coded_units
+from evidence.mixed.units import EVIDENCE_STATUSES
 from evidence.model import UNIT_KINDS
 
 
@@ -40,7 +41,7 @@ def _quote_line(row: pd.Series) -> str:
 def joint_display(
     segments: pd.DataFrame, codings: pd.DataFrame, *, codes: pd.DataFrame | None = None,
     groups: dict[str, str] | None = None, outcomes: pd.DataFrame | None = None, quotes_per_theme: int = 3,
-    kinds: tuple[str, ...] = UNIT_KINDS, statuses: tuple[str, ...] | None = ("accepted",),
+    kinds: tuple[str, ...] = UNIT_KINDS, statuses: tuple[str, ...] | None = EVIDENCE_STATUSES,
 ) -> pd.DataFrame:
     """Build the joint display as a DataFrame (see module docstring for its columns).
 

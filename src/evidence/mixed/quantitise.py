@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evidence.errors import InputError
-from evidence.mixed.units import evidence_codings
+from evidence.mixed.units import EVIDENCE_STATUSES, evidence_codings
 from evidence.model import UNIT_KINDS
 from evidence.safety import spreadsheet_safe
 
@@ -28,7 +28,7 @@ MEASURES = ("presence", "count", "share")
 
 def coded_units(
     segments: pd.DataFrame, codings: pd.DataFrame, *, kinds: tuple[str, ...] = UNIT_KINDS,
-    statuses: tuple[str, ...] | None = ("accepted",),
+    statuses: tuple[str, ...] | None = EVIDENCE_STATUSES,
 ) -> pd.DataFrame:
     """Codings joined to their unit: one row per coding with unit, case, wave, kind, text and code.
 
@@ -43,7 +43,7 @@ def coded_units(
 
 def case_by_code(
     segments: pd.DataFrame, codings: pd.DataFrame, *, by: tuple[str, ...] = ("case",),
-    kinds: tuple[str, ...] = UNIT_KINDS, statuses: tuple[str, ...] | None = ("accepted",),
+    kinds: tuple[str, ...] = UNIT_KINDS, statuses: tuple[str, ...] | None = EVIDENCE_STATUSES,
     codes: list[str] | None = None,
 ) -> pd.DataFrame:
     """The long case-by-code table: columns ``*by``, code, count, presence, units, share.

@@ -24,6 +24,7 @@ import re
 import pandas as pd
 
 from evidence.mixed.quantitise import coded_units
+from evidence.mixed.units import EVIDENCE_STATUSES
 
 STANCE_POSITIVE = frozenset({
     "confident", "enjoy", "enjoyed", "enjoying", "love", "loved", "fun", "good", "great",
@@ -109,7 +110,7 @@ def unpaired_pupils(segments: pd.DataFrame, *, kinds: tuple[str, ...] = ("quote"
 
 def before_after(
     segments: pd.DataFrame, codings: pd.DataFrame, *, kinds: tuple[str, ...] = ("quote",),
-    statuses: tuple[str, ...] | None = ("accepted",),
+    statuses: tuple[str, ...] | None = EVIDENCE_STATUSES,
 ) -> pd.DataFrame:
     """One row per paired pupil and code: quotes coded before/after, change, and the quotes."""
     paired = _paired_pupils(segments, kinds)

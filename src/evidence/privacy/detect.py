@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .folding import fold  # noqa: F401 - callers use detect.fold too
-from .roster import ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, name_key, role_words
+from .roster import (  # noqa: F401 - name_parts is re-exported for callers of detect
+    ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, _is_post_nominal, name_key, name_parts, role_words,
+)
 
 FORM_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "cllr", "lord", "lady")
 """Titles put before a roster surname to make a full form ("Ms Patel", "Professor White")."""
@@ -133,23 +135,6 @@ class NameIndex:
 def _is_honorific(token: str) -> bool:
     key = token.strip(".").replace("'", "").casefold()
     return key in TITLES or key in POST_NOMINALS
-
-
-def _is_post_nominal(token: str) -> bool:
-    """ "AM", "OBE", "Ph.D.", "PhD" after a name (written as such: "Ma" in "Jack Ma" is a surname)."""
-    token = token.strip(",")
-    key = token.replace(".", "").casefold()
-    return key in POST_NOMINALS and (token.isupper() or "." in token or token in ("PhD", "MSc", "BSc", "BEd"))
-
-
-def name_parts(name: str) -> list[str]:
-    """A person's name without titles and letters after it: "Professor Jean White OBE" -> [Jean, White]."""
-    tokens = name.split()
-    while tokens and tokens[0].strip(".").casefold() in TITLES:
-        tokens = tokens[1:]
-    while len(tokens) > 1 and _is_post_nominal(tokens[-1]):
-        tokens = tokens[:-1]
-    return [t.strip(",") for t in tokens]
 
 
 def _forms(name: KnownName) -> Iterable[tuple[str, int]]:

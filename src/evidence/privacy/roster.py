@@ -113,9 +113,24 @@ def name_key(name: str) -> str:
     return " ".join(re.split(r"[\s\-]+", text.strip()))
 
 
-def _core_key(name: str) -> str:
-    from .detect import name_parts
+def _is_post_nominal(token: str) -> bool:
+    """ "AM", "OBE", "Ph.D.", "PhD" after a name (written as such: "Ma" in "Jack Ma" is a surname)."""
+    token = token.strip(",")
+    key = token.replace(".", "").casefold()
+    return key in POST_NOMINALS and (token.isupper() or "." in token or token in ("PhD", "MSc", "BSc", "BEd"))
 
+
+def name_parts(name: str) -> list[str]:
+    """A person's name without titles and letters after it: "Professor Jean White OBE" -> [Jean, White]."""
+    tokens = name.split()
+    while tokens and tokens[0].strip(".").casefold() in TITLES:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and _is_post_nominal(tokens[-1]):
+        tokens = tokens[:-1]
+    return [t.strip(",") for t in tokens]
+
+
+def _core_key(name: str) -> str:
     return name_key(" ".join(name_parts(name)))
 
 

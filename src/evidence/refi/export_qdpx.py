@@ -181,7 +181,9 @@ class _Builder:
 
     def codings(self) -> None:
         codings = self.project.codings()
-        statuses = ("accepted", "suggested") if self.include_suggested else ("accepted",)
+        from evidence.mixed.units import evidence_statuses
+
+        statuses = evidence_statuses(self.include_suggested)
         left = codings[~codings["status"].isin(statuses)]
         if len(left):
             counts = left["status"].value_counts().to_dict()

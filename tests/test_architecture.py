@@ -1,0 +1,132 @@
+"""The house's spine: imports point one way (no import circles, counting imports inside functions too), the
+bundle's tables are listed once, and the counting rule has one owner."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from conftest import REPO
+
+SRC = REPO / "src"
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    found = {}
+    for path in (SRC / "evidence").rglob("*.py"):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        found[".".join(parts[:-1] if package else parts)] = (path, package)
+    return found
+
+
+def _imported(module: str, package: bool, node: ast.AST, known: dict) -> list[str]:
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        if node.level:
+            base = module.split(".") if package else module.split(".")[:-1]
+            base = base[: len(base) - (node.level - 1)]
+            prefix = ".".join(base + ([node.module] if node.module else []))
+        else:
+            prefix = node.module or ""
+        names = [f"{prefix}.{alias.name}" if f"{prefix}.{alias.name}" in known else prefix for alias in node.names]
+    resolved = []
+    for name in names:
+        while name not in known and "." in name:
+            name = name.rsplit(".", 1)[0]
+        if name in known:
+            resolved.append(name)
+    return resolved
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the workbench modules it imports anywhere (top level or inside a function). A module's own
+    parent packages are left out: importing the package you live in is how Python packages work."""
+    known = _modules()
+    graph = {}
+    for module, (path, package) in known.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                targets.update(t for t in _imported(module, package, node, known)
+                               if t != module and not module.startswith(t + "."))
+        graph[module] = targets
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circles_even_inside_functions():
+    found = circles(import_graph())
+    assert not found, f"modules that import each other: {found}"
+
+
+def test_dashboards_never_import_the_models_or_the_store_writers():
+    graph = import_graph()
+    for module, targets in graph.items():
+        if module.startswith("evidence.dashboard"):
+            heavy = {t for t in targets if t.startswith(("evidence.themes", "evidence.coding", "evidence.embeddings"))}
+            assert not heavy, f"{module} imports {heavy}: dashboards read the published bundle only"
+
+
+def test_one_list_of_bundle_tables():
+    from evidence.dashboard.bundle import TABLES
+    from evidence.results import BUNDLE_TABLES
+
+    assert set(TABLES) <= set(BUNDLE_TABLES)
+    pattern = re.compile(r'^\s*(TABLES|BUNDLE_TABLES)\s*[:=]', re.M)
+    owners = [p.relative_to(SRC).as_posix() for p in (SRC / "evidence").rglob("*.py")
+              if pattern.search(p.read_text(encoding="utf-8"))]
+    assert sorted(owners) == ["evidence/dashboard/bundle.py", "evidence/results.py"], owners
+    bundle_py = (SRC / "evidence" / "dashboard" / "bundle.py").read_text(encoding="utf-8")
+    assert '"segments", "codes"' not in bundle_py  # derived from the Bundle fields, not written out again
+
+
+def test_one_owner_of_the_counting_rule():
+    """Modules that count or publish codings take the statuses that count from evidence.mixed.units."""
+    counting = [*(SRC / "evidence" / "mixed").glob("*.py"), *(SRC / "evidence" / "dashboard").glob("*.py"),
+                SRC / "evidence" / "analysis.py", SRC / "evidence" / "results.py",
+                SRC / "evidence" / "refi" / "export_qdpx.py"]
+    offenders = [p.relative_to(SRC).as_posix() for p in counting
+                 if p.name != "units.py" and re.search(r'\(\s*"accepted"\s*,', p.read_text(encoding="utf-8"))]
+    assert not offenders, f"their own list of statuses that count: {offenders}"
