@@ -54,5 +54,6 @@ def evidence_codings(
     chosen_statuses = evidence_statuses(include_suggestions) if statuses is None else tuple(statuses)
     chosen = codings[codings["status"].isin(chosen_statuses)] if "status" in codings else codings
     units = unit_of(segments, kinds)
-    chosen = chosen.assign(unit=[units.get(s, "") for s in chosen["segment"]])
+    unit = pd.Series([units.get(s, "") for s in chosen["segment"]], index=chosen.index, dtype=object)
+    chosen = chosen.assign(unit=unit)  # object even when empty, so joins on ``unit`` never see float64
     return chosen[chosen["unit"] != ""]
