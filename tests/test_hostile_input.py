@@ -167,7 +167,7 @@ def test_outcomes_save_neutralises_formulas_and_reads_back(tmp_path):
                      "=1+1,@SUM(A1)|cmd,tutored,10,12\nP2,Birch,comparison,11,13\n"
                      "P3,Birch,tutored,-4,3\n", encoding="utf-8")
     assert main(["outcomes", "--project", str(folder), "--kind", "pupil", "--save", str(table)]) == 0
-    saved = (folder / "outcomes" / "pupil.csv").read_text(encoding="utf-8")
+    saved = (folder / "private" / "outcomes" / "pupil.csv").read_text(encoding="utf-8")
     assert "'=1+1" in saved and "'@SUM(A1)|cmd" in saved and "\n=" not in saved and ",@" not in saved
     back = load_saved_outcomes(folder, "pupil")
     assert back.frame.loc[0, "pupil_id"] == "=1+1" and back.frame.loc[0, "school"] == "@SUM(A1)|cmd"

@@ -103,7 +103,9 @@ def test_every_notebook_runs_and_the_bundle_has_the_documented_tables(first_run)
     manifest = read_manifest(run.results_dir)
     assert set(manifest["tables"]) == set(bundle)
     assert manifest["inputs"]["codebook"]["sha256"]
-    assert "quotes/pupil_quotes.csv" in manifest["inputs"]["corpus"]["files"]
+    from evidence.privacy.paths import input_key
+
+    assert input_key("quotes/pupil_quotes.csv") in manifest["inputs"]["corpus"]["files"]  # names hashed
     # nothing time-dependent in the tables
     for name, table in bundle.items():
         assert not {"created_at", "updated_at", "ingested_at"} & set(table.columns), name

@@ -18,7 +18,8 @@ from evidence.project import Project
 def project(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--project", "."]) == 0
-    (tmp_path / "corpus").mkdir()  # the corpus inside the project folder: an input, not an output
+    # the corpus inside the project folder (init makes it): an input, not an output
+    (tmp_path / "corpus").mkdir(exist_ok=True)
     (tmp_path / "corpus" / "panel.txt").write_text(
         "Ifan Trevelyan: Morwenna Quiller read every week.\nMorwenna Quiller: I did.\n"
         "Ifan Trevelyan: Lovely.\nMorwenna Quiller: Thanks.\n", encoding="utf-8")

@@ -154,7 +154,8 @@ def test_pseudonymised_selections_still_cover_the_words_nvivo_marked(nvivo_xml, 
     key = load_key(project.private_dir)
     labels = {pseudonym: entry["original"] for pseudonym, entry in key.entries.items()}
     label_pattern = re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)) +
-                               r"|\[(?:handle|web address|email|phone|postcode|address|date of birth)\]")
+                               r"|\[(?:handle|web address|email|phone|postcode|address|date of birth)\]"
+                               r"|\[(?:pupil|staff|speaker|parent|person|school|partnership|charity) name\]")
     users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
     coder = {"Gergo": _pseudonym(project, "Gergo"), "floriansipos": "floriansipos"}
     codings = project.codings()

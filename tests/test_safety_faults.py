@@ -58,8 +58,8 @@ def make_corpus(folder: Path, files: int) -> None:
     folder.mkdir()
     turn = ("Facilitator: What changed this year for the pupils in the programme?\n"
             "Speaker A: Confidence, mostly. They read aloud now, and they ask questions in class.\n")
-    for i in range(files):
-        (folder / f"roundtable_{i:03d}.txt").write_text(turn * 40, encoding="utf-8")
+    for i in range(files):  # each file its own content: the same content twice is one source ("unchanged")
+        (folder / f"roundtable_{i:03d}.txt").write_text(f"Facilitator: Welcome to roundtable {i}.\n" + turn * 40, encoding="utf-8")
 
 
 @pytest.mark.slow
