@@ -71,6 +71,36 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
+TEXT_SPEC_KEYS = ("when_to_use", "when_not_to_use", "keywords", "phrases", "examples")
+"""The parts of a code, besides its name and definition, written in people's words (and so may name them)."""
+
+
+def pseudonymised_codebook(project: Any, codebook: Codebook) -> Codebook:
+    """The codebook with every known name in its codes' names, definitions, guidance, terms and examples
+    replaced by its pseudonym, as ``evidence ingest`` replaces them in the text (unless the project sets
+    ``pseudonymise: false``). Ids are kept: they are what codings point at. Counts of what was replaced go to
+    ``codebook.replaced`` ({kind: n})."""
+    from evidence.refi.pseudonymise import import_privacy
+
+    config = getattr(project, "config", None) or {}
+    if not config.get("pseudonymise", True):
+        return codebook
+    privacy = import_privacy(project)
+    if privacy is None:
+        return codebook
+    book = codebook.copy()
+    for code in book:
+        code.name = privacy.code_text(code.name)
+        code.definition = privacy.code_text(code.definition)
+        for key in TEXT_SPEC_KEYS:
+            value = code.spec.get(key)
+            if isinstance(value, str):
+                code.spec[key] = privacy.code_text(value)
+            elif isinstance(value, list):
+                code.spec[key] = [privacy.code_text(v) if isinstance(v, str) else v for v in value]
+    return book
+
+
 def load_into_project(
     project: Any, codebook: Codebook, *, author: str = "", accept_renames: bool = False, replace: bool = False
 ) -> LoadReport:
@@ -82,6 +112,7 @@ def load_into_project(
     ``accept_renames``. Codes missing from the file are kept (``replace`` removes those without
     codings; codes with codings are never dropped).
     """
+    codebook = pseudonymised_codebook(project, codebook)
     store = project.store
     current = codebook_from_store(store)
     counts = coding_counts(store)
