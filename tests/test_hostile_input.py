@@ -146,14 +146,15 @@ def test_spreadsheet_safe_quotes_formula_cells_and_round_trips():
 def test_export_codebook_csv_neutralises_formulas(tmp_path):
     folder = _project(tmp_path)
     book = tmp_path / "book.yaml"
-    book.write_text("codes:\n  - id: hyper\n    name: '=HYPERLINK(\"http://example.org\",\"x\")'\n"
-                    "    definition: '@SUM(1)|cmd'\n  - id: calm\n    name: Calm pupils\n"
+    book.write_text("codes:\n  - id: hyper\n    name: '=HYPERLINK(A1,\"x\")'\n"
+                    "    definition: '+SUM(1)|cmd'\n  - id: calm\n    name: Calm pupils\n"
                     "    definition: Pupils say they feel calm in lessons.\n", encoding="utf-8")
     assert main(["codebook", "load", "--project", str(folder), str(book)]) == 0
     out = tmp_path / "book.csv"
     assert main(["export-codebook", "--project", str(folder), "--format", "csv", str(out)]) == 0
     cells = [cell for row in csv.reader(out.open(encoding="utf-8")) for cell in row]
-    assert "'=HYPERLINK(\"http://example.org\",\"x\")" in cells and "'@SUM(1)|cmd" in cells
+    # (a web address or an @handle inside would itself be pseudonymised on loading, like any text)
+    assert "'=HYPERLINK(A1,\"x\")" in cells and "'+SUM(1)|cmd" in cells
     assert not any(c[:1] in ("=", "@", "+", "-") for c in cells if c)
     assert "Calm pupils" in cells
 
