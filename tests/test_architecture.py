@@ -41,15 +41,27 @@ def _imported(module: str, package: bool, node: ast.AST, known: dict) -> list[st
     return resolved
 
 
+def _is_type_checking_block(node: ast.AST) -> bool:
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
 def import_graph() -> dict[str, set[str]]:
     """Module -> the workbench modules it imports anywhere (top level or inside a function). A module's own
-    parent packages are left out: importing the package you live in is how Python packages work."""
+    parent packages are left out: importing the package you live in is how Python packages work. Imports
+    under ``if TYPE_CHECKING:`` are left out too: they name types for annotations and never run."""
     known = _modules()
     graph = {}
     for module, (path, package) in known.items():
         targets = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(inner) for node in ast.walk(tree) if _is_type_checking_block(node)
+                       for body in node.body for inner in ast.walk(body)}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in typing_only:
                 targets.update(t for t in _imported(module, package, node, known)
                                if t != module and not module.startswith(t + "."))
         graph[module] = targets
@@ -130,3 +142,66 @@ def test_one_owner_of_the_counting_rule():
     offenders = [p.relative_to(SRC).as_posix() for p in counting
                  if p.name != "units.py" and re.search(r'\(\s*"accepted"\s*,', p.read_text(encoding="utf-8"))]
     assert not offenders, f"their own list of statuses that count: {offenders}"
+
+
+# SQL against the project store lives in evidence/store/ only. The one other SQLite database is the
+# embedding cache (models/embeddings.sqlite, vectors keyed by model and text hash): it is not the project
+# store, so its class may keep its own SQL.
+SQL_ELSEWHERE_ALLOWED = {"evidence/embeddings.py": "EmbeddingCache"}
+SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|ALTER|REPLACE|WITH|DROP|BEGIN)\b")
+SQL_CALLS = {"execute", "executemany", "executescript", "read_sql", "read_sql_query", "backup", "iterdump"}
+
+
+def sql_outside_the_store(root: Path = SRC) -> list[str]:
+    """``file:line what`` for every SQL string, cursor call or sqlite3 use outside evidence/store/."""
+    found = []
+    for path in sorted((root / "evidence").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("evidence/store/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped: set[int] = set()
+        allowed_class = SQL_ELSEWHERE_ALLOWED.get(relative)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == allowed_class:
+                skipped.update(id(inner) for inner in ast.walk(node))
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            what = ""
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_START.match(node.value):
+                what = f"SQL text {node.value.strip()[:40]!r}"
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+                what = f".{node.func.attr}() call"
+            elif (isinstance(node, ast.Import) and any(a.name == "sqlite3" for a in node.names)
+                  and allowed_class is None):  # the allowed class needs the module
+                what = "import sqlite3"
+            elif isinstance(node, ast.ImportFrom) and node.module == "sqlite3":
+                what = "from sqlite3 import"
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sqlite3":
+                what = f"sqlite3.{node.attr}"
+            if what:
+                found.append(f"{relative}:{getattr(node, 'lineno', 0)} {what}")
+    return found
+
+
+def test_the_sql_finder_finds_sql(tmp_path):
+    package = tmp_path / "evidence"
+    (package / "store").mkdir(parents=True)
+    (package / "store" / "db.py").write_text('import sqlite3\nSQL = "SELECT id FROM codes"\n')
+    (package / "embeddings.py").write_text(
+        'import sqlite3\n'
+        'class EmbeddingCache:\n    def n(self, conn):\n        return conn.execute("SELECT COUNT(*) FROM vectors")\n'
+        'def leak(conn):\n    return conn.execute("SELECT 1")\n')
+    (package / "codes.py").write_text(
+        'def f(store):\n    """Update the codes (prose, not SQL)."""\n'
+        '    return store.read_sql(f"DELETE FROM codes WHERE id = {1}")\n')
+    found = sql_outside_the_store(tmp_path)
+    assert [f.split(" ", 1)[0] for f in found] == [
+        "evidence/codes.py:3", "evidence/codes.py:3", "evidence/embeddings.py:6", "evidence/embeddings.py:6"], found
+
+
+def test_no_sql_on_the_project_store_outside_the_store_package():
+    found = sql_outside_the_store()
+    assert not found, "SQL outside evidence/store/ (add a named method to the store package instead):\n" + \
+        "\n".join(found)

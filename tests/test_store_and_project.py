@@ -139,7 +139,7 @@ def test_file_names_that_name_a_pupil_are_not_stored(project, tmp_path):
 
 
 def test_a_lower_numbered_migration_added_later_is_still_applied(tmp_path, monkeypatch):
-    import evidence.store as store_module
+    import evidence.store.db as store_module
 
     shipped = migrations()
     monkeypatch.setattr(store_module, "migrations", lambda: [m for m in shipped if m[0] != 2])

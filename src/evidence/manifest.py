@@ -92,18 +92,9 @@ def hand_work(project_dir: Path) -> dict[str, int]:
     store = project_dir / "evidence.sqlite"
     if not store.exists():
         return {"human_codings": 0, "reviewed_suggestions": 0}
-    import sqlite3
+    from .store import hand_work as counted
 
-    connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    try:
-        count = lambda sql: int(connection.execute(sql).fetchone()[0])  # noqa: E731
-        return {"human_codings": count("SELECT COUNT(*) FROM codings WHERE origin = 'human'"),
-                "reviewed_suggestions": count("SELECT COUNT(*) FROM codings WHERE origin IN "
-                                              "('rule','similarity','classifier','topic') AND status <> 'suggested'")}
-    except sqlite3.Error:
-        return {"human_codings": 0, "reviewed_suggestions": 0}
-    finally:
-        connection.close()
+    return counted(store)
 
 
 def new_manifest(*, run_id: str, corpus: Path, codebook: Path | None, specs: list[Any], notebooks_dir: Path,

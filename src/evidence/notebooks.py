@@ -360,15 +360,10 @@ class ProjectSnapshot:
     @classmethod
     def take(cls, project: Any, folder: Path) -> ProjectSnapshot:
         import shutil
-        import sqlite3
 
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(0o700)  # the key copy is as private as the key
-        target = sqlite3.connect(folder / "evidence.sqlite")
-        try:
-            project.store.connection.backup(target)
-        finally:
-            target.close()
+        project.store.backup_to(folder / "evidence.sqlite")
         key = Path(project.path).joinpath(*cls.KEY)
         if key.exists():
             shutil.copy2(key, folder / "pseudonym-key.json")
@@ -379,15 +374,10 @@ class ProjectSnapshot:
     def restore(self, project_dir: Path) -> None:
         import os
         import shutil
-        import sqlite3
 
-        source = sqlite3.connect(self.folder / "evidence.sqlite")
-        target = sqlite3.connect(project_dir / "evidence.sqlite", timeout=30)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        from .store import copy_store
+
+        copy_store(self.folder / "evidence.sqlite", project_dir / "evidence.sqlite")
         key = project_dir.joinpath(*self.KEY)
         if self.key_existed:
             temp = key.with_name(f".{key.name}.restore")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from . import config as settings
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
 from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
 from .safety import check_regular_file
-from .store import Store
+from .store import IntegrityError, Store
 
 CONFIG_NAME = settings.CONFIG_NAME
 STORE_NAME = "evidence.sqlite"
@@ -185,12 +184,11 @@ class Project:
                                                    message="already ingested, unchanged"))
                     continue
                 if existing is None:
-                    same = self.store.connection.execute(
-                        "SELECT id FROM sources WHERE file_hash = ? ORDER BY id LIMIT 1", (file_hash,)).fetchone()
+                    same = self.store.sources.with_file_hash(file_hash)
                     if same is not None:  # the content hash decides: the same file from another path
                         report.files.append(FileResult(
-                            str(path), "unchanged", source=same[0],
-                            message=f"same content as source {same[0]!r} (ingested from another path)"))
+                            str(path), "unchanged", source=same,
+                            message=f"same content as source {same!r} (ingested from another path)"))
                         continue
                 if existing is not None and not replace:
                     raise ChangedSourceError(
@@ -220,7 +218,7 @@ class Project:
                 ))
             except EvidenceError as exc:
                 report.files.append(FileResult(str(path), "failed", message=str(exc)))
-            except sqlite3.IntegrityError as exc:
+            except IntegrityError as exc:
                 report.files.append(FileResult(
                     str(path), "failed", message=f"{path}: not stored ({exc}); nothing was written for it"))
         return report
@@ -260,12 +258,7 @@ class Project:
     def _check_new_ids(self, path: Path, reading: Any, replacing: str | None) -> None:
         """Refuse segment ids (quote ids) that another source of the project already uses."""
         ids = [s.id for s in reading.segments]
-        taken: dict[str, str] = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            rows = self.store.connection.execute(
-                f"SELECT id, source_id FROM segments WHERE id IN ({','.join('?' * len(part))})", part)
-            taken.update({r[0]: r[1] for r in rows if r[1] != replacing})
+        taken = {i: owner for i, owner in self.store.sources.segment_owners(ids).items() if owner != replacing}
         if taken:
             first = next(s for s in reading.segments if s.id in taken)
             raise InputError(
@@ -274,11 +267,8 @@ class Project:
                 hint="ids must be unique within a project; prefix them (e.g. with the school or wave)",
             )
 
-    def _drop_source(self, conn: sqlite3.Connection, source_id: str, path: Path) -> None:
-        coded = conn.execute(
-            "SELECT COUNT(*) FROM codings WHERE segment_id IN (SELECT id FROM segments WHERE source_id = ?)",
-            (source_id,),
-        ).fetchone()[0]
+    def _drop_source(self, conn: Any, source_id: str, path: Path) -> None:
+        coded = self.store.sources.codings_on(source_id)
         if coded:
             raise ChangedSourceError(
                 path, f"cannot replace source {source_id!r}: {coded} codings point at its segments",
@@ -289,10 +279,7 @@ class Project:
     # -- reading ------------------------------------------------------------------------------
     def sources(self) -> pd.DataFrame:
         """One row per source (without its text; see :meth:`source_text`)."""
-        frame = self.store.read_sql(
-            "SELECT id, kind, path, title, date, partnership, school, event, wave, reader, encoding,"
-            " file_hash, text_hash, metadata, ingested_at, length(text) AS characters FROM sources ORDER BY id"
-        )
+        frame = self.store.sources.frame()
         frame["metadata"] = frame["metadata"].map(json.loads)
         return frame
 
@@ -314,19 +301,17 @@ class Project:
         return self.segments(UNIT_KINDS, source)
 
     def speakers(self) -> pd.DataFrame:
-        return self.store.read_sql("SELECT source_id AS source, name, role, school, turns FROM speakers"
-                                   " ORDER BY source_id, name")
+        return self.store.sources.speakers()
 
     def attributes(self) -> pd.DataFrame:
         """Case attributes in long form: case, name, type, value (typed)."""
-        frame = self.store.read_sql(
-            "SELECT case_id AS \"case\", name, type, value FROM attributes ORDER BY case_id, name")
+        frame = self.store.sources.attributes()
         frame["value"] = [_typed(t, v) for t, v in zip(frame["type"], frame["value"])]
         return frame
 
     def cases(self) -> pd.DataFrame:
         """One row per case: id, kind, name and one column per attribute."""
-        cases = self.store.read_sql("SELECT id, kind, name FROM cases ORDER BY kind, id")
+        cases = self.store.sources.cases()
         attrs = self.attributes()
         if attrs.empty:
             return cases
@@ -335,35 +320,24 @@ class Project:
         return cases.merge(wide, left_on="id", right_index=True, how="left")
 
     def codes(self) -> pd.DataFrame:
-        frame = self.store.read_sql(
-            "SELECT id, parent, name, colour, definition, spec, ord AS \"order\" FROM codes ORDER BY ord, id")
+        frame = self.store.codes.frame()
         frame["spec"] = frame["spec"].map(json.loads)
         return frame
 
     def codings(self, coder: str | None = None, origin: str | None = None,
                 status: str | None = None) -> pd.DataFrame:
         """Codings as a tidy DataFrame (columns: model.CODING_COLUMNS), optionally filtered."""
-        sql = ('SELECT id, segment_id AS segment, code_id AS code, coder, origin, status, start, "end",'
-               " confidence, explanation, model_id, model_version, created_at, updated_at FROM codings")
-        where, params = [], []
-        for column, value in (("coder", coder), ("origin", origin), ("status", status)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        frame = self.store.read_sql(sql + " ORDER BY id", params)
+        frame = self.store.codings.frame(coder, origin, status)
         return frame if not frame.empty else pd.DataFrame(columns=CODING_COLUMNS)
 
     def memos(self) -> pd.DataFrame:
-        return self.store.read_sql("SELECT id, text, author, segment_id AS segment, code_id AS code,"
-                                   " source_id AS source, created_at FROM memos ORDER BY id")
+        return self.store.codings.memos()
 
     # -- writing codings and memos --------------------------------------------------------------
     def add_codings(self, codings: list[Coding]) -> list[int]:
         """Store codings in one transaction; an unknown segment or code stores none of them."""
-        segments = {r[0] for r in self.store.connection.execute("SELECT id FROM segments")}
-        codes = {r[0] for r in self.store.connection.execute("SELECT id FROM codes")}
+        segments = self.store.sources.segment_ids()
+        codes = self.store.codes.ids()
         for coding in codings:
             if coding.segment not in segments:
                 raise EvidenceError(f"coding points at segment {coding.segment!r}, which is not in the project "
@@ -381,15 +355,10 @@ class Project:
     def set_coding_status(self, ids: Iterable[int], status: str) -> None:
         if status not in CODING_STATUSES:
             raise EvidenceError(f"status must be one of {CODING_STATUSES}, not {status!r}")
-        from .store import now
-
-        with self.store.transaction() as conn:
-            conn.executemany("UPDATE codings SET status = ?, updated_at = ? WHERE id = ?",
-                             [(status, now(), int(i)) for i in ids])
+        self.store.codings.set_status(ids, status)
 
     def remove_codings(self, ids: Iterable[int]) -> None:
-        with self.store.transaction() as conn:
-            conn.executemany("DELETE FROM codings WHERE id = ?", [(int(i),) for i in ids])
+        self.store.codings.remove(ids)
 
     def add_memo(self, memo: Memo) -> int:
         with self.store.transaction() as conn:
@@ -398,30 +367,15 @@ class Project:
     # -- summary ------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """Counts a researcher checks after an ingest (all integers, plus roles by name)."""
-        q = self.store.scalar
+        counts = self.store.sources.counts()
         units = self.segments(UNIT_KINDS)
         words = int(units["text"].str.split().str.len().fillna(0).sum()) if not units.empty else 0
-        roles = self.store.read_sql(
-            "SELECT role, COUNT(*) AS turns FROM segments WHERE kind IN ('turn','quote') AND role <> ''"
-            " GROUP BY role ORDER BY role")
-        return {
-            "sources": int(q("SELECT COUNT(*) FROM sources")),
-            "segments": int(q("SELECT COUNT(*) FROM segments")),
-            "turns": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'turn'")),
-            "quotes": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'quote'")),
-            "paragraphs": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'paragraph'")),
-            "sentences": int(q("SELECT COUNT(*) FROM segments WHERE kind = 'sentence'")),
-            "speakers": int(q("SELECT COUNT(DISTINCT name) FROM speakers")),
-            "roles": int(len(roles)),
-            "cases": int(q("SELECT COUNT(*) FROM cases")),
-            "pupils": int(q("SELECT COUNT(*) FROM cases WHERE kind = 'pupil'")),
-            "schools": int(q("SELECT COUNT(*) FROM cases WHERE kind = 'school'")),
-            "words": words,
-            "codes": int(q("SELECT COUNT(*) FROM codes")),
-            "codings": int(q("SELECT COUNT(*) FROM codings")),
-            "coders": int(q("SELECT COUNT(DISTINCT coder) FROM codings")),
-            "turns_by_role": {r: int(n) for r, n in zip(roles["role"], roles["turns"])},
-        }
+        roles = self.store.sources.role_turns()
+        order = ("sources", "segments", "turns", "quotes", "paragraphs", "sentences", "speakers", "roles", "cases",
+                 "pupils", "schools", "words", "codes", "codings", "coders")
+        extra = {"roles": int(len(roles)), "words": words}
+        return {**{key: extra[key] if key in extra else counts[key] for key in order},
+                "turns_by_role": {r: int(n) for r, n in zip(roles["role"], roles["turns"])}}
 
 
 def _file_hash(path: Path) -> str:

@@ -97,7 +97,7 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         out = export_codebook(project, args.out, args.format, schema=args.schema)
-        empty = int(project.store.scalar("SELECT COUNT(*) FROM codes WHERE trim(definition) = ''"))
+        empty = project.store.codes.without_definition()
     if args.json:
         print(to_json({"path": out, "codes_without_definition": empty}))
         return 0

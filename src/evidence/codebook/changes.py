@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,12 +23,15 @@ from evidence.codebook.operations import CodeChange
 from evidence.codebook.schema import Codebook, assign_colours
 from evidence.errors import CodebookError
 from evidence.model import Code
-from evidence.store import now
+
+if TYPE_CHECKING:
+    from evidence.project import Project
+    from evidence.store import Store
 
 
-def codebook_from_store(store: Any) -> Codebook:
+def codebook_from_store(store: Store) -> Codebook:
     """The codebook held in a project store (codes in their stored order)."""
-    frame = store.read_sql("SELECT id, parent, name, colour, definition, spec FROM codes ORDER BY ord, rowid")
+    frame = store.codes.codebook_rows()
     codebook = Codebook(path=str(getattr(store, "path", "")))
     for row in frame.itertuples(index=False):
         codebook.codes[row.id] = Code(
@@ -38,14 +41,13 @@ def codebook_from_store(store: Any) -> Codebook:
     return codebook
 
 
-def project_codebook(project: Any) -> Codebook:
+def project_codebook(project: Project) -> Codebook:
     """The codebook of a project (see :func:`codebook_from_store`)."""
     return codebook_from_store(project.store)
 
 
-def coding_counts(store: Any) -> dict[str, int]:
-    frame = store.read_sql("SELECT code_id, COUNT(*) AS n FROM codings GROUP BY code_id")
-    return dict(zip(frame["code_id"], frame["n"].astype(int)))
+def coding_counts(store: Store) -> dict[str, int]:
+    return store.codings.counts_by_code()
 
 
 @dataclass
@@ -75,7 +77,7 @@ TEXT_SPEC_KEYS = ("when_to_use", "when_not_to_use", "keywords", "phrases", "exam
 """The parts of a code, besides its name and definition, written in people's words (and so may name them)."""
 
 
-def pseudonymised_codebook(project: Any, codebook: Codebook) -> Codebook:
+def pseudonymised_codebook(project: Project, codebook: Codebook) -> Codebook:
     """The codebook with every known name in its codes' names, definitions, guidance, terms and examples
     replaced by its pseudonym, as ``evidence ingest`` replaces them in the text (unless the project sets
     ``pseudonymise: false``). Ids are kept: they are what codings point at. Counts of what was replaced go to
@@ -102,7 +104,7 @@ def pseudonymised_codebook(project: Any, codebook: Codebook) -> Codebook:
 
 
 def load_into_project(
-    project: Any, codebook: Codebook, *, author: str = "", accept_renames: bool = False, replace: bool = False
+    project: Project, codebook: Codebook, *, author: str = "", accept_renames: bool = False, replace: bool = False
 ) -> LoadReport:
     """Put a codebook's codes into the project store.
 
@@ -169,73 +171,66 @@ def _differs(a: Code, b: Code) -> bool:
     return (a.name, a.parent, a.colour, a.definition, a.spec) != (b.name, b.parent, b.colour, b.definition, b.spec)
 
 
-def _write(store: Any, codebook: Codebook, change: CodeChange, author: str,
-           extra: Callable[[Any], dict[str, Any]] | None = None) -> None:
+def _write(store: Store, codebook: Codebook, change: CodeChange, author: str,
+           extra: Callable[[Store], dict[str, Any]] | None = None) -> None:
     """Write the whole codebook, follow ``change.remap`` in codings and memos, and log the change."""
     with store.transaction() as conn:
-        stored_ids = {row[0] for row in conn.execute("SELECT id FROM codes")}
+        stored_ids = store.codes.ids()
         dropped: list[int] = []
         for old, new in change.remap.items():
             if new in stored_ids:  # merge: move codings over, dropping exact duplicates
-                duplicates = [r[0] for r in conn.execute(
-                    'SELECT a.id FROM codings a JOIN codings b ON b.code_id = ? AND a.segment_id = b.segment_id'
-                    ' AND a.coder = b.coder AND a.origin = b.origin AND a.status = b.status'
-                    ' AND a.start IS b.start AND a."end" IS b."end" WHERE a.code_id = ?', (new, old))]
-                if duplicates:
-                    conn.execute(f"DELETE FROM codings WHERE id IN ({','.join('?' * len(duplicates))})", duplicates)
-                    dropped += duplicates
-                conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", (new, old))
+                dropped += store.codes.merge_codings(old, new)
             else:  # rename: the foreign key cascades the new id into codings
-                conn.execute("UPDATE codes SET id = ? WHERE id = ?", (new, old))
+                store.codes.rename(old, new)
                 stored_ids.discard(old)
                 stored_ids.add(new)
-            conn.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", (new, old))
+            store.codes.move_memos(old, new)
         if extra is not None:
-            change.detail.update(extra(conn))
+            change.detail.update(extra(store))
         for order, code in enumerate(codebook):
             store.upsert_code(conn, code, order)
         for gone in stored_ids - set(codebook.ids):
-            in_use = conn.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?", (gone,)).fetchone()[0]
+            in_use = store.codes.codings_of(gone)
             if in_use:
                 raise CodebookError(
                     f"code {gone!r} still has {in_use} codings; merge it into another code instead of deleting it"
                     " (nothing was changed)")
-            conn.execute("DELETE FROM codes WHERE id = ?", (gone,))
+            store.codes.delete(gone)
         if dropped:
             change.detail["duplicate_codings_removed"] = dropped
         store.record_code_change(conn, change.action, change.detail, author)
 
 
-def _apply(project: Any, author: str, operation: Callable[..., CodeChange], *args: Any,
-           extra: Callable[[Any], dict[str, Any]] | None = None, **kwargs: Any) -> CodeChange:
+def _apply(project: Project, author: str, operation: Callable[..., CodeChange], *args: Any,
+           extra: Callable[[Store], dict[str, Any]] | None = None, **kwargs: Any) -> CodeChange:
     codebook = project_codebook(project)
     change = operation(codebook, *args, **kwargs)
     _write(project.store, codebook, change, author, extra)
     return change
 
 
-def add_code(project: Any, code: Code, *, author: str = "") -> CodeChange:
+def add_code(project: Project, code: Code, *, author: str = "") -> CodeChange:
     """Add a code to the project's codebook."""
     return _apply(project, author, operations.add_code, code)
 
 
-def rename_code(project: Any, code_id: str, *, name: str | None = None, new_id: str | None = None,
+def rename_code(project: Project, code_id: str, *, name: str | None = None, new_id: str | None = None,
                 author: str = "") -> CodeChange:
     """Rename a code (name and/or id); its codings, children and memos follow."""
     return _apply(project, author, operations.rename_code, code_id, name=name, new_id=new_id)
 
 
-def move_code(project: Any, code_id: str, new_parent: str, *, author: str = "") -> CodeChange:
+def move_code(project: Project, code_id: str, new_parent: str, *, author: str = "") -> CodeChange:
     """Put a code under another parent ("" makes it a theme)."""
     return _apply(project, author, operations.move_code, code_id, new_parent)
 
 
-def merge_codes(project: Any, codes: list[str], into: str, *, author: str = "") -> CodeChange:
+def merge_codes(project: Project, codes: list[str], into: str, *, author: str = "") -> CodeChange:
     """Merge codes into ``into``: every coding moves over (exact duplicates are dropped and logged)."""
     return _apply(project, author, operations.merge_codes, codes, into)
 
 
-def split_code(project: Any, code_id: str, parts: list[Code], *, assignments: dict[int, str] | None = None,
+def split_code(project: Project, code_id: str, parts: list[Code], *, assignments: dict[int, str] | None = None,
                author: str = "") -> CodeChange:
     """Split a code into new sub-codes and move the listed codings (coding id -> new code id).
 
@@ -244,38 +239,37 @@ def split_code(project: Any, code_id: str, parts: list[Code], *, assignments: di
     assignments = dict(assignments or {})
     part_ids = {p.id for p in parts}
 
-    def reassign(conn: Any) -> dict[str, Any]:
+    def reassign(store: Store) -> dict[str, Any]:
         for coding_id, new_code in assignments.items():
             if new_code not in part_ids:
                 raise CodebookError(f"split: coding {coding_id} is assigned to {new_code!r}, not one of {sorted(part_ids)}")
-            row = conn.execute("SELECT code_id FROM codings WHERE id = ?", (int(coding_id),)).fetchone()
-            if row is None or row[0] != code_id:
+            row = store.codings.get(int(coding_id))
+            if row is None or row["code_id"] != code_id:
                 raise CodebookError(f"split: coding {coding_id} is not a coding of {code_id!r}; nothing was changed")
         return {"moved": {str(k): v for k, v in assignments.items()}}
 
     codebook = project_codebook(project)
     change = operations.split_code(codebook, code_id, parts)
     store = project.store
-    with store.transaction() as conn:
+    with store.transaction():
         _write(store, codebook, change, author, reassign)
         for coding_id, new_code in assignments.items():
-            conn.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
-                         (new_code, now(), int(coding_id)))
+            store.codings.set_code(int(coding_id), new_code)
     return change
 
 
-def update_code(project: Any, code_id: str, *, author: str = "", **fields: Any) -> CodeChange:
+def update_code(project: Project, code_id: str, *, author: str = "", **fields: Any) -> CodeChange:
     """Change a code's name, colour, definition, keywords, examples, threshold, ..."""
     return _apply(project, author, operations.update_code, code_id, **fields)
 
 
-def delete_code(project: Any, code_id: str, *, author: str = "") -> CodeChange:
+def delete_code(project: Project, code_id: str, *, author: str = "") -> CodeChange:
     """Remove a code that no coding uses (merge a used code instead)."""
     return _apply(project, author, operations.delete_code, code_id)
 
 
-def code_changes(project: Any) -> pd.DataFrame:
+def code_changes(project: Project) -> pd.DataFrame:
     """The change log: one row per change (id, at, action, author, detail as a dict)."""
-    frame = project.store.read_sql("SELECT id, at, action, author, detail FROM code_changes ORDER BY id")
+    frame = project.store.codes.changes()
     frame["detail"] = frame["detail"].map(json.loads)
     return frame

@@ -62,7 +62,7 @@ class AutocodeReport:
         return asdict(self)
 
 
-def build_coder(project: Any, method: str, *, train_coder: str | None = None, embedder: Any = None,
+def build_coder(project: Project, method: str, *, train_coder: str | None = None, embedder: Any = None,
                 seed: int | None = None, coder: str = "") -> tuple[Any, Any]:
     """(fitted coder, embedder used or None) for a method, from the project's codebook and codings."""
     from evidence.codebook.changes import project_codebook
@@ -122,7 +122,7 @@ def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler:
         return scale.codings_on_cluster(model, segments, vectors, client)
 
 
-def autocode(project: Any, method: str, *, coder: str, train_coder: str | None = None, embedder: Any = None,
+def autocode(project: Project, method: str, *, coder: str, train_coder: str | None = None, embedder: Any = None,
              kinds: list[str] | None = None, seed: int | None = None,
              scheduler: str | None = None, include_procedural: bool = False,
              any_scope: bool = False) -> AutocodeReport:
@@ -163,9 +163,8 @@ def autocode(project: Any, method: str, *, coder: str, train_coder: str | None =
         judged = judged[judged["status"] != "suggested"]
         settled = set(zip(judged["segment"], judged["code"]))
         codings = [c for c in codings if (c.segment, c.code) not in settled]
-        with project.store.transaction() as conn:
-            replaced = conn.execute("DELETE FROM codings WHERE coder = ? AND origin = ? AND status = 'suggested'",
-                                    (coder, origin)).rowcount
+        with project.store.transaction():
+            replaced = project.store.codings.remove_suggestions(coder, origin)
             project.add_codings(codings)
     except BaseException as exc:
         project.store.finish_run(run, "failed", {"error": str(exc)})
@@ -186,7 +185,7 @@ def autocode(project: Any, method: str, *, coder: str, train_coder: str | None =
     return report
 
 
-def _within_scope(project: Any, codings: list[Any], segments: pd.DataFrame, learnt: Any) -> tuple[list[Any], int]:
+def _within_scope(project: Project, codings: list[Any], segments: pd.DataFrame, learnt: Any) -> tuple[list[Any], int]:
     """The codings whose code may go on their segment (codebook scope, and the learnt scope if given)."""
     from evidence.codebook.changes import project_codebook
     from evidence.coding.scope import allowed

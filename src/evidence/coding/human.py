@@ -14,23 +14,25 @@ rejecting marks it ``rejected``. Every call writes to the store at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from evidence.errors import EvidenceError
 from evidence.model import MACHINE_ORIGINS, Coding, Memo
 
+if TYPE_CHECKING:
+    from evidence.project import Project
 
-def _segment(project: Any, segment_id: str) -> Any:
-    row = project.store.connection.execute(
-        'SELECT id, source_id, start, "end" FROM segments WHERE id = ?', (segment_id,)).fetchone()
+
+def _segment(project: Project, segment_id: str) -> Any:
+    row = project.store.sources.segment(segment_id)
     if row is None:
         raise EvidenceError(f"no segment {segment_id!r} in this project (was its source removed or re-ingested?)")
     return row
 
 
-def code_segment(project: Any, segment: str, code: str, coder: str, *, start: int | None = None,
+def code_segment(project: Project, segment: str, code: str, coder: str, *, start: int | None = None,
                  end: int | None = None, memo: str = "") -> int:
     """Code a whole segment (or a span inside it, as source offsets); returns the coding id."""
     if not coder.strip():
@@ -40,11 +42,9 @@ def code_segment(project: Any, segment: str, code: str, coder: str, *, start: in
         raise EvidenceError("a span needs both start and end")
     if start is not None and not (row["start"] <= start < end <= row["end"]):
         raise EvidenceError(f"span {start}-{end} is not inside segment {segment!r} ({row['start']}-{row['end']})")
-    existing = project.store.connection.execute(
-        'SELECT id FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND origin = ?'
-        ' AND start IS ? AND "end" IS ?', (segment, code, coder, "human", start, end)).fetchone()
+    existing = project.store.codings.find(segment, code, coder, "human", start, end)
     if existing is not None:
-        coding_id = int(existing[0])
+        coding_id = existing
     else:
         [coding_id] = project.add_codings([Coding(segment=segment, code=code, coder=coder, origin="human",
                                                   status="accepted", start=start, end=end)])
@@ -53,36 +53,33 @@ def code_segment(project: Any, segment: str, code: str, coder: str, *, start: in
     return coding_id
 
 
-def code_span(project: Any, source: str, start: int, end: int, code: str, coder: str) -> int:
+def code_span(project: Project, source: str, start: int, end: int, code: str, coder: str) -> int:
     """Code a character span of a source: it is attached to the smallest unit segment holding it."""
-    found = project.store.connection.execute(
-        'SELECT id FROM segments WHERE source_id = ? AND start <= ? AND "end" >= ?'
-        " ORDER BY (\"end\" - start) LIMIT 1", (source, start, end)).fetchone()
+    found = project.store.sources.smallest_segment_holding(source, start, end)
     if found is None:
         raise EvidenceError(f"no segment of source {source!r} holds the span {start}-{end}")
-    return code_segment(project, found[0], code, coder, start=start, end=end)
+    return code_segment(project, found, code, coder, start=start, end=end)
 
 
-def remove_coding(project: Any, coding_id: int, *, coder: str | None = None) -> None:
+def remove_coding(project: Project, coding_id: int, *, coder: str | None = None) -> None:
     """Remove a coding (when ``coder`` is given, only if it is that coder's own)."""
-    row = project.store.connection.execute("SELECT coder FROM codings WHERE id = ?", (int(coding_id),)).fetchone()
+    row = project.store.codings.get(int(coding_id))
     if row is None:
         raise EvidenceError(f"no coding #{coding_id}")
-    if coder is not None and row[0] != coder:
-        raise EvidenceError(f"coding #{coding_id} belongs to {row[0]!r}, not {coder!r}; it was not removed")
+    if coder is not None and row["coder"] != coder:
+        raise EvidenceError(f"coding #{coding_id} belongs to {row['coder']!r}, not {coder!r}; it was not removed")
     project.remove_codings([int(coding_id)])
 
 
-def add_memo(project: Any, text: str, *, author: str, segment: str = "", code: str = "", source: str = "") -> int:
+def add_memo(project: Project, text: str, *, author: str, segment: str = "", code: str = "", source: str = "") -> int:
     """A memo about a segment, a code, a source or the whole project."""
     if not text.strip():
         raise EvidenceError("a memo needs some text")
     return project.add_memo(Memo(text=text.strip(), author=author, segment=segment, code=code, source=source))
 
 
-def _suggestion(project: Any, coding_id: int) -> Any:
-    row = project.store.connection.execute(
-        "SELECT id, segment_id, code_id, origin, coder FROM codings WHERE id = ?", (int(coding_id),)).fetchone()
+def _suggestion(project: Project, coding_id: int) -> Any:
+    row = project.store.codings.get(int(coding_id))
     if row is None:
         raise EvidenceError(f"no coding #{coding_id}")
     if row["origin"] not in MACHINE_ORIGINS:
@@ -90,33 +87,29 @@ def _suggestion(project: Any, coding_id: int) -> Any:
     return row
 
 
-def accept_suggestion(project: Any, coding_id: int, coder: str) -> int:
+def accept_suggestion(project: Project, coding_id: int, coder: str) -> int:
     """Accept a machine suggestion: mark it accepted and record the reviewer's own coding (returned)."""
     row = _suggestion(project, coding_id)
     with project.store.transaction():
         project.set_coding_status([int(coding_id)], "accepted")
-        existing = project.store.connection.execute(
-            "SELECT id FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND origin = 'human'"
-            ' AND start IS NULL', (row["segment_id"], row["code_id"], coder)).fetchone()
+        existing = project.store.codings.find_human_whole(row["segment_id"], row["code_id"], coder)
         if existing is not None:
-            return int(existing[0])
+            return existing
         [human] = project.add_codings([Coding(
             segment=row["segment_id"], code=row["code_id"], coder=coder, origin="human", status="accepted",
             explanation=f"accepted suggestion #{coding_id} ({row['origin']}: {row['coder']})")])
     return human
 
 
-def reject_suggestion(project: Any, coding_id: int, coder: str) -> None:
+def reject_suggestion(project: Project, coding_id: int, coder: str) -> None:
     """Reject a machine suggestion (and withdraw the reviewer's coding if it came from accepting it)."""
     row = _suggestion(project, coding_id)
-    with project.store.transaction() as conn:
+    with project.store.transaction():
         project.set_coding_status([int(coding_id)], "rejected")
-        conn.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND origin = 'human'"
-                     " AND explanation LIKE ?", (row["segment_id"], row["code_id"], coder,
-                                                 f"accepted suggestion #{int(coding_id)} %"))
+        project.store.codings.withdraw_acceptance(row["segment_id"], row["code_id"], coder, int(coding_id))
 
 
-def coder_view(project: Any, coder: str, *, blind: bool = True, suggestions: bool = True,
+def coder_view(project: Project, coder: str, *, blind: bool = True, suggestions: bool = True,
                segments: Iterable[str] | None = None) -> pd.DataFrame:
     """The codings a coder may see: their own, machine suggestions (unless ``suggestions=False``),
     and, only when ``blind`` is False, other people's codings (blind double coding)."""

@@ -163,7 +163,7 @@ class _Resolver:
         return parent
 
 
-def _turn_locator(project: Any, path: Path, table: pd.DataFrame) -> Any:
+def _turn_locator(project: Project, path: Path, table: pd.DataFrame) -> Any:
     """Map rows that say ``source_file`` (relative to the codings file's folder or the corpus folder above
     it) and ``turn`` (0-based turn number in that transcript) to turn segment ids. Source ids are
     pseudonymised at ingest, so a file and a turn number are how a codings sheet can name a turn."""
@@ -189,7 +189,7 @@ def _turn_locator(project: Any, path: Path, table: pd.DataFrame) -> Any:
     return locate
 
 
-def import_codings(project: Any, path: str | Path, coder: str, *, skip_unknown: bool = False,
+def import_codings(project: Project, path: str | Path, coder: str, *, skip_unknown: bool = False,
                    author: str = "", table: pd.DataFrame | None = None) -> ImportReport:
     """Import a csv/xlsx of codings for ``coder`` in one transaction (see module docstring).
 
@@ -203,7 +203,7 @@ def import_codings(project: Any, path: str | Path, coder: str, *, skip_unknown: 
     table = read_coding_table(path) if table is None else table
     layout, id_column, code_columns = _layout(table, str(path))
     report = ImportReport(path=str(path), coder=coder, layout=layout)
-    segments = set(project.store.read_sql("SELECT id FROM segments")["id"])
+    segments = project.store.sources.segment_ids()
     resolver = _Resolver(project_codebook(project), path.name)
     locate = _turn_locator(project, path, table) if id_column == "" else None
     wanted: dict[tuple[str, str], int] = {}

@@ -71,7 +71,7 @@ def privacy_report(store: Any, key: PseudonymKey | None = None, *, show_original
     pseudonyms in use and a leak check of every text column of the store (originals shown only when
     ``show_originals``, i.e. the user gave the key file explicitly) and, with ``project_dir``, of every
     file in the project folder outside ``private/`` (:func:`scan_files`)."""
-    sources = store.read_sql("SELECT id, metadata FROM sources ORDER BY id")
+    sources = store.sources.metadata()
     rows, missing = [], []
     for source_id, metadata in zip(sources["id"], sources["metadata"]):
         privacy = json.loads(metadata or "{}").get("privacy")
@@ -95,7 +95,7 @@ def ingested_inputs(store: Any, project_dir: str | Path) -> set[str]:
     """Relative paths of the project's own input files inside its folder (the store keeps their hashes)."""
     from ..model import content_hash
 
-    keys = set(store.read_sql("SELECT path_key FROM sources")["path_key"])
+    keys = store.sources.path_keys()
     root = Path(project_dir)
     found = set()
     for path in root.rglob("*"):
@@ -129,15 +129,15 @@ def leak_check(store: Any, key: PseudonymKey, *, show_originals: bool = False) -
     index = NameIndex(key.known_names())
     pseudonyms = pseudonym_pattern(key)
     found = []
-    tables = set(store.read_sql("SELECT name FROM sqlite_master WHERE type = 'table'")["name"])
+    tables = store.tables()
     for table, wanted in STORE_TEXT_COLUMNS.items():
         if table not in tables:
             continue
-        present = set(store.read_sql(f"SELECT * FROM {table} LIMIT 0").columns)
+        present = set(store.columns(table))
         cols = [c for c in wanted if c in present]
         if not cols:
             continue
-        frame = store.read_sql(f"SELECT rowid AS _row, {', '.join(_quote(c) for c in cols)} FROM {table}")
+        frame = store.column_values(table, cols)
         for record in frame.itertuples(index=False):
             for column, value in zip(cols, record[1:]):
                 if not isinstance(value, str) or not value:
@@ -160,10 +160,6 @@ def leak_check(store: Any, key: PseudonymKey, *, show_originals: bool = False) -
                         row["original"] = "; ".join(sorted({value[h.start:h.end] for h in hits}))
                     found.append(row)
     return pd.DataFrame(found, columns=columns)
-
-
-def _quote(column: str) -> str:
-    return f'"{column}"'
 
 
 # -- names left in text: full, partial, fragments beside pseudonyms, glued pseudonyms ------------------

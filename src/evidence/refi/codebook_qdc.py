@@ -34,8 +34,8 @@ FORMATS = ("qdc", "yaml", "csv", "docx", "md")
 def _refi_codes(project: Project, codebook: Codebook) -> list[RefiCode]:
     from .export_qdpx import _valid_colour
 
-    with project.store.transaction() as conn:
-        guids = GuidBook(conn)
+    with project.store.transaction():
+        guids = GuidBook(project.store)
         ids = {code.id: guids.guid("code", code.id) for code in codebook}
         return [RefiCode(ids[c.id], c.name or c.id, ids.get(c.parent, ""), _valid_colour(c.colour), c.definition,
                          bool(guids.data("code", c.id).get("codable", True))) for c in codebook]

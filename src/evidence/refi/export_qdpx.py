@@ -103,8 +103,7 @@ class _Builder:
         self.sources()
         self.codings()
         self.memos()
-        known = self.guids.conn.execute("SELECT local_id FROM refi_objects WHERE kind = 'user'").fetchall()
-        for (name,) in known:  # users who came with an import keep their place even without codings
+        for name in self.guids.store.refi.users():  # users who came with an import keep their place even without codings
             self.user(name)
         self.refi.users = sorted(self.users.values(), key=lambda u: u.name.lower())
         for source in self.refi.sources:
@@ -135,7 +134,7 @@ class _Builder:
                                 declared.get("description", ""))
             self.refi.variables.append(variable)
             variables[name] = variable.guid
-        cases = self.project.store.read_sql("SELECT id, kind, name FROM cases ORDER BY kind, id")
+        cases = self.project.store.sources.cases()
         by_case = {case: group for case, group in attributes.groupby("case")}
         for row in cases.itertuples(index=False):
             kept = self.guids.data("case", row.id)
@@ -190,7 +189,7 @@ class _Builder:
             self.left_out.append("codings not accepted: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
                                  + ("" if self.include_suggested else " (use --include-suggested for suggestions)"))
         codings = codings[codings["status"].isin(statuses)]
-        segments = self.project.store.read_sql('SELECT id, source_id, start, "end" FROM segments').set_index("id")
+        segments = self.project.store.sources.segment_spans()
         for row in codings.sort_values("id").itertuples(index=False):
             segment = segments.loc[row.segment]
             start, end = (segment["start"], segment["end"]) if pd.isna(row.start) else (row.start, row.end)
@@ -203,7 +202,7 @@ class _Builder:
                 selection.user = coding.user
 
     def memos(self) -> None:
-        segments = self.project.store.read_sql('SELECT id, source_id, start, "end" FROM segments').set_index("id")
+        segments = self.project.store.sources.segment_spans()
         for row in self.project.memos().itertuples(index=False):
             note = Note(self.guids.guid("note", str(row.id)), f"Memo {row.id}", row.text,
                         user=self.user(row.author) if row.author else "", created=row.created_at)
@@ -226,8 +225,8 @@ class _Builder:
 
 def project_to_refi(project: Project, *, include_suggested: bool = False) -> tuple[RefiProject, dict[str, str], list[str]]:
     """The project as REFI records, the source texts by GUID, and what could not be expressed."""
-    with project.store.transaction() as conn:  # the GUID namespace is made on first export
-        builder = _Builder(project, GuidBook(conn), include_suggested)
+    with project.store.transaction():  # the GUID namespace is made on first export
+        builder = _Builder(project, GuidBook(project.store), include_suggested)
         refi = builder.build()
     return refi, builder.texts, builder.left_out
 

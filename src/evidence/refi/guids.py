@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
 
@@ -35,18 +37,12 @@ def is_guid(value: str | None) -> bool:
 class GuidBook:
     """The GUIDs of one project: remembered ones from ``refi_objects``, else uuid5 from the namespace."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        row = conn.execute("SELECT namespace FROM refi_namespace WHERE id = 1").fetchone()
-        if row is None:
-            namespace = uuid.uuid4()
-            conn.execute("INSERT INTO refi_namespace (id, namespace) VALUES (1, ?)", (str(namespace),))
-        else:
-            namespace = uuid.UUID(row[0])
-        self.namespace = namespace
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.namespace = store.refi.namespace()
         self._by_local: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self._by_guid: dict[tuple[str, str], str] = {}
-        for kind, local_id, guid, data in conn.execute("SELECT kind, local_id, guid, data FROM refi_objects"):
+        for kind, local_id, guid, data in store.refi.objects():
             self._by_local[(kind, local_id)] = (guid, json.loads(data or "{}"))
             self._by_guid[(kind, guid)] = local_id
 
@@ -73,10 +69,6 @@ class GuidBook:
         if old is not None:
             self._by_guid.pop((kind, old[0]), None)
         merged = {**(old[1] if old else {}), **(data or {})}
-        self.conn.execute(
-            "INSERT INTO refi_objects (kind, local_id, guid, data) VALUES (?,?,?,?)"
-            " ON CONFLICT(kind, local_id) DO UPDATE SET guid = excluded.guid, data = excluded.data",
-            (kind, local_id, guid, json.dumps(merged, ensure_ascii=False, sort_keys=True, default=str)),
-        )
+        self.store.refi.remember(kind, local_id, guid, merged)
         self._by_local[(kind, local_id)] = (guid, merged)
         self._by_guid[(kind, guid)] = local_id

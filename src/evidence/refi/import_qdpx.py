@@ -167,11 +167,8 @@ def import_refi(project: Project, refi: RefiProject, texts: dict[str, _Text | No
             report.pseudonymised = dict(sorted(privacy.replaced.items()))
             report.widened = privacy.widened
             privacy.scrub(report)  # notes and reasons quote titles and selected text
-        from ..store import now
-
-        conn.execute("INSERT INTO refi_imports (file, file_hash, origin, imported_at, report) VALUES (?,?,?,?,?)",
-                     (report.file, file_hash, refi.origin, now(),
-                      json.dumps(report.to_dict(), ensure_ascii=False, default=str)))
+        store.refi.record_import(report.file, file_hash, refi.origin,
+                                 json.dumps(report.to_dict(), ensure_ascii=False, default=str))
     return report
 
 
@@ -182,7 +179,7 @@ class _Importer:
         self.privacy = privacy
         report.file = self.private(report.file)  # a file name can hold a name; it is kept in the store
         self.store = project.store
-        self.guids = GuidBook(conn)
+        self.guids = GuidBook(project.store)
         self.author = author
         self.users: dict[str, str] = {}  # user GUID -> name
         self.codes: dict[str, str] = {}  # code GUID -> code id
@@ -207,8 +204,8 @@ class _Importer:
 
     def known(self, kind: str, guid: str) -> str | None:
         """The project object a GUID stands for: one imported before, or one this project exported."""
-        table = {"source": "sources", "code": "codes", "case": "cases"}[kind]
-        ids = {r[0] for r in self.conn.execute(f"SELECT id FROM {table}")}
+        ids = {"source": self.store.source_ids, "code": self.store.codes.ids,
+               "case": lambda: set(self.store.sources.case_kinds())}[kind]()
         remembered = self.guids.local_id(kind, guid)
         if remembered in ids:
             return remembered
@@ -246,7 +243,7 @@ class _Importer:
         from ..model import Code
         from .records import Code as RefiCode
 
-        current = self.store.read_sql("SELECT id, parent, name, colour, definition, spec, ord FROM codes")
+        current = self.store.codes.rows()
         existing = {row.id: row for row in current.itertuples(index=False)}
         by_name = {(row.parent, " ".join(row.name.lower().split())): row.id for row in existing.values()}
         taken = set(existing)
@@ -308,8 +305,8 @@ class _Importer:
         return named
 
     def import_cases(self) -> None:
-        taken = set(self.store.read_sql("SELECT id FROM cases")["id"])
-        kinds = dict(self.conn.execute("SELECT id, kind FROM cases").fetchall())
+        kinds = self.store.sources.case_kinds()
+        taken = set(kinds)
         defaulted = 0
         made: list[tuple[Case, str, str]] = []  # case, its GUID, the rest of its description
         for case in self.refi.cases:
@@ -373,10 +370,7 @@ class _Importer:
                 spans = fresh[3]
             source_id = source.id
             segments, speakers = _stored_segments(self.store, source_id), []
-            for row in self.store.read_sql(
-                    'SELECT c.code_id, c.coder, coalesce(c.start, s.start) AS a, coalesce(c."end", s."end") AS b '
-                    "FROM codings c JOIN segments s ON s.id = c.segment_id WHERE s.source_id = ?",
-                    (source_id,)).itertuples(index=False):
+            for row in self.store.codings.spans_in_source(source_id).itertuples(index=False):
                 seen.add((row.code_id, row.coder, int(row.a), int(row.b)))
             self.report.notes.append(f"source {refi_source.name!r} is already in the project as {source_id!r} with "
                                      "the same text: new codings were merged into it")
@@ -430,7 +424,7 @@ class _Importer:
                                    start=start, end=end, explanation=self.explanation + ", whole source"),
                             coding.guid, coding.created))
         if merging:
-            _insert_segments(self.conn, finder.made)
+            self.store.sources.insert_segments(finder.made)
         else:
             self.store.write_source(self.conn, source, segments + finder.made, speakers)
         ids = self.store.insert_codings(self.conn, [c for c, _, _ in codings])
@@ -439,8 +433,7 @@ class _Importer:
         self.guids.remember("source", source_id, refi_source.guid, {"name": self.private(refi_source.name)})
         for note in refi_source.notes:
             self.note_memo(note, source=source_id)
-        if rest and not (merging and self.conn.execute(
-                "SELECT 1 FROM memos WHERE source_id = ? AND text = ?", (source_id, self.private(rest))).fetchone()):
+        if rest and not (merging and self.store.codings.source_memo_exists(source_id, self.private(rest))):
             self.memos.append((Memo(rest, self.user(refi_source.user), source=source_id), ""))
         self.report.sources[refi_source.guid] = source_id
         self.report.add("sources merged" if merging else "sources")
@@ -505,8 +498,7 @@ class _Importer:
                 self.note_memo(note.guid)
         if self.refi.description.strip():
             self.memos.append((Memo(self.refi.description.strip(), ""), ""))
-        existing = {tuple(r) for r in self.conn.execute(
-            "SELECT text, author, segment_id, code_id, source_id FROM memos").fetchall()}
+        existing = self.store.codings.memo_keys()
         if self.privacy is not None:  # memos are free text: names and handles in them are replaced too
             worker = self.privacy.worker()
             self.memos = [(dataclasses.replace(m, text=self.privacy.text(m.text, worker)), g) for m, g in self.memos]
@@ -540,15 +532,6 @@ def _stored_segments(store: Any, source_id: str) -> list[Segment]:
     return [Segment(id=r.id, source=r.source, kind=r.kind, start=int(r.start), end=int(r.end), text=r.text,
                     order=int(r.order), speaker=r.speaker, role=r.role, case=r.case, wave=r.wave, parent=r.parent,
                     timestamp=r.timestamp, attributes=r.attributes) for r in frame.itertuples(index=False)]
-
-
-def _insert_segments(conn: Any, segments: list[Segment]) -> None:
-    """Add segments to a source already in the store (as :meth:`Store.write_source` writes them)."""
-    conn.executemany(
-        'INSERT INTO segments (id, source_id, kind, start, "end", text, ord, speaker, role, case_id, wave, parent,'
-        " timestamp, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [(s.id, s.source, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role, s.case, s.wave, s.parent,
-          s.timestamp, json.dumps(s.attributes, ensure_ascii=False, sort_keys=True, default=str)) for s in segments])
 
 
 def _colour(value: str) -> str:

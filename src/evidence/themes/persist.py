@@ -103,20 +103,9 @@ def store_theme_run(project: Any, model: ThemeModel, *, unit: str, source: str =
     run_id = store.start_run("themes", params)
     try:
         folder = save_theme_model(model, Path(project.models_dir) / f"themes-{run_id}")
-        with store.transaction() as conn:
-            conn.execute(
-                "INSERT INTO theme_runs (run_id, unit, source_id, seed, model_id, model_dir, n_units,"
-                " n_themes) VALUES (?,?,?,?,?,?,?,?)",
-                (run_id, unit, source, model.seed, params["embedder"],
-                 str(folder.relative_to(project.path)), params["n_units"], len(model.themes_)))
-            conn.executemany(
-                "INSERT INTO themes (run_id, id, label, size, words, quotes) VALUES (?,?,?,?,?,?)",
-                [(run_id, int(r.id), r.label, int(r.size), json.dumps(list(r.words)),
-                  json.dumps(list(r.quotes))) for r in model.themes_.itertuples()])
-            conn.executemany(
-                "INSERT INTO theme_assignments (run_id, segment_id, theme, similarity) VALUES (?,?,?,?)",
-                [(run_id, r.segment_id, int(r.theme), float(r.similarity))
-                 for r in model.assignments_.itertuples()])
+        store.themes.record_fit(run_id, unit=unit, source=source, seed=model.seed, model_id=params["embedder"],
+                                model_dir=str(folder.relative_to(project.path)), n_units=params["n_units"],
+                                themes=model.themes_, assignments=model.assignments_)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": str(exc)})
         raise
@@ -127,12 +116,7 @@ def store_theme_run(project: Any, model: ThemeModel, *, unit: str, source: str =
 
 def latest_theme_run(project: Any, unit: str | None = None) -> int:
     """The id of the most recent finished themes run (optionally for one unit)."""
-    sql = "SELECT t.run_id FROM theme_runs t JOIN runs r ON r.id = t.run_id WHERE r.status = 'done'"
-    params: list[Any] = []
-    if unit:
-        sql += " AND t.unit = ?"
-        params.append(unit)
-    run_id = project.store.scalar(sql + " ORDER BY t.run_id DESC LIMIT 1", params)
+    run_id = project.store.themes.latest_run(unit)
     if run_id is None:
         raise ProjectError(f"{project.path}: no themes fitted yet (run `evidence themes`)")
     return int(run_id)
@@ -145,26 +129,22 @@ def theme_tables(project: Any, run_id: int | None = None) -> tuple[pd.DataFrame,
     assignments: segment, theme, similarity (the results bundle's theme_assignments shape).
     """
     run_id = run_id if run_id is not None else latest_theme_run(project)
-    themes = project.store.read_sql(
-        "SELECT id, label, size, words, quotes, code_id FROM themes WHERE run_id = ? ORDER BY id",
-        (run_id,))
+    themes = project.store.themes.themes(run_id)
     for column in ("words", "quotes"):
         themes[column] = themes[column].map(json.loads)
-    assignments = project.store.read_sql(
-        "SELECT segment_id AS segment, theme, similarity FROM theme_assignments WHERE run_id = ?"
-        " ORDER BY segment_id", (run_id,))
+    assignments = project.store.themes.assignments(run_id)
     return themes, assignments
 
 
 def load_project_themes(project: Any, run_id: int | None = None, embedder: Any = None) -> ThemeModel:
     """Reload a stored fit with its unit texts (and embeddings when an embedder is given)."""
     run_id = run_id if run_id is not None else latest_theme_run(project)
-    folder = project.store.scalar("SELECT model_dir FROM theme_runs WHERE run_id = ?", (run_id,))
+    folder = project.store.themes.model_dir(run_id)
     if folder is None:
         raise ProjectError(f"{project.path}: no themes run {run_id}")
     model = load_theme_model(Path(project.path) / folder)
     ids = model.assignments_["segment_id"].tolist()
-    texts = project.store.read_sql("SELECT id, text FROM segments").set_index("id")["text"]
+    texts = project.store.sources.segment_texts()
     model.units_ = pd.DataFrame({"id": ids, "text": [texts.get(i, "") for i in ids]})
     if embedder is not None:
         model.embeddings_ = embedder.embed(model.units_["text"].tolist())

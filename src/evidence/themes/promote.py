@@ -122,6 +122,4 @@ def _remember_code(project: Any, model: ThemeModel, mapping: dict[int, str]) -> 
     run_id = getattr(model, "run_id_", None)
     if run_id is None:
         return
-    with project.store.transaction() as conn:
-        conn.executemany("UPDATE themes SET code_id = ? WHERE run_id = ? AND id = ?",
-                         [(code, run_id, int(theme)) for theme, code in mapping.items()])
+    project.store.themes.set_codes(run_id, mapping)

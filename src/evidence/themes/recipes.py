@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -94,11 +93,6 @@ def _latest_theme_labels(project: Any) -> pd.DataFrame | None:
 def _store_sections(project: Any, source: str, method: str, sections: pd.DataFrame) -> int:
     store = project.store
     run_id = store.start_run("sections", {"source": source, "method": method})
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO discussion_sections (run_id, source_id, section, start_turn, end_turn, label,"
-            " codes, themes) VALUES (?,?,?,?,?,?,?,?)",
-            [(run_id, source, int(r.section), int(r.start_turn), int(r.end_turn), r.label,
-              json.dumps(list(r.codes)), json.dumps(list(r.themes))) for r in sections.itertuples()])
+    store.themes.record_sections(run_id, source, sections)
     store.finish_run(run_id, "done", {"sections": len(sections)})
     return run_id

@@ -1,4 +1,4 @@
-"""The project store: one SQLite file per project (WAL mode, foreign keys on, versioned schema).
+"""The project store's connection: one SQLite file per project (WAL mode, foreign keys on, versioned schema).
 
 Every write goes through :meth:`Store.transaction`, so a failed ingest or coding session leaves the store
 exactly as it was. Schema migrations are the numbered ``.sql`` files in ``evidence/migrations``, applied in
@@ -12,22 +12,24 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import ProjectError
-from .model import SEGMENT_COLUMNS, Case, Code, Coding, Memo, Segment, Source
+from ..errors import ProjectError
+from ..model import SEGMENT_COLUMNS, Case, Code, Coding, Memo, Segment, Source
+from .codes import Codes
+from .codings import Codings
+from .refi import Refi
+from .sources import Sources
+from .themes import Themes
+from .values import _json, now
 
 BUSY_TIMEOUT_MS = 30_000
 
-
-def now() -> str:
-    """UTC timestamp in ISO 8601 with seconds, as stored in every ``*_at`` column."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+IntegrityError = sqlite3.IntegrityError  # a write the schema refuses (callers catch it without sqlite3)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -56,6 +58,13 @@ class Store:
                 f"{self.path}: no project store here (run `evidence init` in the project folder first)"
             )
         self._conn = self._connect()
+        # the table groups: named queries and writes, each on this connection (so inside a
+        # ``with store.transaction():`` block they are part of that transaction)
+        self.sources = Sources(self)
+        self.codes = Codes(self)
+        self.codings = Codings(self)
+        self.themes = Themes(self)
+        self.refi = Refi(self)
         self._migrate()
         self.mark_interrupted_runs()
 
@@ -188,6 +197,34 @@ class Store:
         row = self._conn.execute(sql, tuple(params)).fetchone()
         return None if row is None else row[0]
 
+    def tables(self) -> set[str]:
+        """The names of the store's tables."""
+        return {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def columns(self, table: str) -> list[str]:
+        """The column names of one of the store's tables."""
+        if table not in self.tables():
+            raise ProjectError(f"{self.path}: no table {table!r} in the project store")
+        return [d[0] for d in self._conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+
+    def column_values(self, table: str, columns: list[str]) -> pd.DataFrame:
+        """``_row`` (the rowid) and the given columns of every row of a table (for whole-store checks
+        such as the privacy leak check)."""
+        known = self.columns(table)
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise ProjectError(f"{self.path}: table {table!r} has no column {unknown[0]!r}")
+        quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        return self.read_sql(f'SELECT rowid AS _row, {quoted} FROM "{table}"')
+
+    def backup_to(self, path: str | Path) -> None:
+        """Copy the whole store, consistently, into a new SQLite file at ``path``."""
+        target = sqlite3.connect(path)
+        try:
+            self._conn.backup(target)
+        finally:
+            target.close()
+
     def source_by_path_key(self, path_key: str, legacy_path: str = "") -> sqlite3.Row | None:
         """The source ingested from a file, found by the hash of its path (or, in stores made before
         schema 2, by the path itself)."""
@@ -302,7 +339,7 @@ class Store:
 
     def upsert_case(self, conn: sqlite3.Connection, case: Case) -> None:
         """Insert a case or merge new attributes into an existing one (same id and kind)."""
-        from .model import attribute_text, attribute_type
+        from ..model import attribute_text, attribute_type
 
         row = conn.execute("SELECT kind FROM cases WHERE id = ?", (case.id,)).fetchone()
         if row is None:
@@ -374,7 +411,7 @@ class Store:
 
     def start_run(self, kind: str, params: dict[str, Any]) -> int:
         """Record a run as ``running``, with the process running it (see :meth:`mark_interrupted_runs`)."""
-        from .processes import process_identity
+        from ..processes import process_identity
 
         me = process_identity()
         with self.transaction() as conn:
@@ -388,7 +425,7 @@ class Store:
     def mark_interrupted_runs(self) -> list[int]:
         """Runs still ``running`` whose process is gone (killed, crashed, machine restarted) become
         ``interrupted``; returns their ids. Every command that opens a writable project calls this."""
-        from .processes import alive
+        from ..processes import alive
 
         if self.read_only:
             return []
@@ -412,8 +449,16 @@ class Store:
             )
 
 
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
+def copy_store(source: str | Path, target: str | Path) -> None:
+    """Copy a store file over another (SQLite's online backup, so a reader of ``target`` never sees half
+    of it), e.g. to put back a snapshot taken with :meth:`Store.backup_to`."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target, timeout=30)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def _split_sql(sql: str) -> list[str]:
