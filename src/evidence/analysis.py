@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .errors import EvidenceError, InputError, ProjectError
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 CORPUS_LAYOUT: dict[str, str] = {
     "transcripts/": "roundtable transcripts: .txt/.md (Name: text), .vtt/.srt captions, .docx",
@@ -257,7 +260,7 @@ def make_corpus_skeleton(folder: str | Path) -> list[Path]:
 
 
 # -- notes on skipped steps ---------------------------------------------------------------------------
-def note(project: Any, step: str, note: str, tables: tuple[str, ...] | list[str] = (), *, echo: bool = True) -> None:
+def note(project: Project, step: str, note: str, tables: tuple[str, ...] | list[str] = (), *, echo: bool = True) -> None:
     """Record that a step was skipped (or did less) and why: the run log, the manifest and the bundle say it.
 
     ``tables`` are the bundle tables the step would have made; a run does not expect them from it.
@@ -272,7 +275,7 @@ def note(project: Any, step: str, note: str, tables: tuple[str, ...] | list[str]
         print(f"note ({step}): {note}")
 
 
-def run_notes(project: Any) -> pd.DataFrame:
+def run_notes(project: Project) -> pd.DataFrame:
     """The notes recorded so far in this run (step, note, tables)."""
     from . import results
 
@@ -281,7 +284,7 @@ def run_notes(project: Any) -> pd.DataFrame:
 
 
 # -- 01 ingest ----------------------------------------------------------------------------------------
-def ingest_corpus(project: Any, corpus: str | Path) -> pd.DataFrame:
+def ingest_corpus(project: Project, corpus: str | Path) -> pd.DataFrame:
     """Ingest (and pseudonymise with the corpus roster) every text of the corpus; one row per file."""
     files = find_corpus(corpus)
     if not files.texts:
@@ -302,7 +305,7 @@ def ingest_corpus(project: Any, corpus: str | Path) -> pd.DataFrame:
 
 
 # -- 05 mixed methods ---------------------------------------------------------------------------------
-def school_pseudonyms(project: Any, corpus: str | Path, *names: pd.Series) -> dict[str, str]:
+def school_pseudonyms(project: Project, corpus: str | Path, *names: pd.Series) -> dict[str, str]:
     """Each real school name in the ``names`` columns -> the pseudonym the project's key gives it (as in the texts).
 
     Pass every column that holds school names (pupil results, school results): each name gets its
@@ -394,7 +397,7 @@ def joint_display_table(joint: pd.DataFrame, effects: pd.DataFrame) -> pd.DataFr
     return table
 
 
-def mixed_methods(project: Any, corpus: str | Path, *, include_suggestions: bool = False) -> dict[str, pd.DataFrame]:
+def mixed_methods(project: Project, corpus: str | Path, *, include_suggestions: bool = False) -> dict[str, pd.DataFrame]:
     """Effect sizes, school results, the joint display and before/after voice, staged for the bundle.
 
     Counting follows :mod:`evidence.mixed.units` (accepted codings; suggestions only with
@@ -454,7 +457,7 @@ def mixed_methods(project: Any, corpus: str | Path, *, include_suggestions: bool
     return tables
 
 
-def import_corpus_codings(project: Any, corpus: str | Path) -> pd.DataFrame:
+def import_corpus_codings(project: Project, corpus: str | Path) -> pd.DataFrame:
     """Import CORPUS/codings/: one researcher per file (the coder is the file's stem, without a ``_wide`` or
     ``_turns`` ending), or a ``coder`` column naming the researcher on each row.
 
@@ -497,7 +500,7 @@ def import_corpus_codings(project: Any, corpus: str | Path) -> pd.DataFrame:
 HUMAN_ORIGINS = ("human", "import")
 
 
-def human_coders(project: Any) -> pd.Series:
+def human_coders(project: Project) -> pd.Series:
     """Each human coder (codings made by a person or imported from their files) and how many codings they made."""
     codings = project.codings()
     human = codings[codings["origin"].isin(HUMAN_ORIGINS)]
@@ -507,7 +510,7 @@ def human_coders(project: Any) -> pd.Series:
 TRAINED_ON = "the classifier learnt from {coder}'s codings ({n}), the human coder with the most"
 
 
-def trained_on(project: Any) -> str:
+def trained_on(project: Project) -> str:
     """The coder the classifier of this run learnt from (as :func:`training_coder` noted), or ""."""
     import re
 
@@ -519,7 +522,7 @@ def trained_on(project: Any) -> str:
     return ""
 
 
-def training_coder(project: Any, given: str = "auto") -> str:
+def training_coder(project: Project, given: str = "auto") -> str:
     """The coder the classifier learns from: ``given``, or with ``auto`` the human coder with the most codings.
 
     "" (no classifier, with a note) when the project has no human codings; a named coder who coded
@@ -545,7 +548,7 @@ def training_coder(project: Any, given: str = "auto") -> str:
     return chosen
 
 
-def autocode_step(project: Any, autocoders: str = "rules,similarity", train_coder: str = "auto", *,
+def autocode_step(project: Project, autocoders: str = "rules,similarity", train_coder: str = "auto", *,
                   embedder: str | None = None, seed: int | None = None) -> list[str]:
     """Let each autocoder (and the classifier, learning from :func:`training_coder`) suggest codes.
 
@@ -572,7 +575,7 @@ def autocode_step(project: Any, autocoders: str = "rules,similarity", train_code
 
 
 # -- 03 themes ----------------------------------------------------------------------------------------
-def themes_step(project: Any, *, unit: str = "segment", n_themes: int | str = "auto", seed: int | None = None,
+def themes_step(project: Project, *, unit: str = "segment", n_themes: int | str = "auto", seed: int | None = None,
                 embedder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
     """Fit inductive themes and stage them: (themes, assignments, units), or None (with a note) if too few units."""
     from . import results
@@ -594,7 +597,7 @@ def themes_step(project: Any, *, unit: str = "segment", n_themes: int | str = "a
 
 
 # -- 04 agreement -------------------------------------------------------------------------------------
-def agreement_coders(project: Any, coders: str | list[str] = "") -> list[str]:
+def agreement_coders(project: Project, coders: str | list[str] = "") -> list[str]:
     """The coders to compare: as given (comma-separated), else every human coder (machines are compared apart)."""
     if isinstance(coders, str):
         coders = [c.strip() for c in coders.split(",") if c.strip()]
@@ -603,13 +606,13 @@ def agreement_coders(project: Any, coders: str | list[str] = "") -> list[str]:
     return sorted(human_coders(project).index)
 
 
-def machine_coders(project: Any) -> list[str]:
+def machine_coders(project: Project) -> list[str]:
     """Coders whose codings the workbench suggested (rules, similarity, classifier, ...)."""
     codings = project.codings()
     return sorted(set(codings.loc[~codings["origin"].isin(HUMAN_ORIGINS), "coder"]))
 
 
-def shared_units(project: Any, codings: pd.DataFrame, coders: list[str]) -> list[str] | None:
+def shared_units(project: Project, codings: pd.DataFrame, coders: list[str]) -> list[str] | None:
     """Segments every human coder among ``coders`` coded (a machine coder saw all units); None if no human."""
     human = codings[codings["coder"].isin(coders) & codings["origin"].isin(HUMAN_ORIGINS)]
     if human.empty:
@@ -618,7 +621,7 @@ def shared_units(project: Any, codings: pd.DataFrame, coders: list[str]) -> list
     return sorted(set.intersection(*seen))
 
 
-def agreement_step(project: Any, coders: str | list[str] = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+def agreement_step(project: Project, coders: str | list[str] = "") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement between the human coders (``agreement``), and each machine coder against each of them
     (``machine_agreement``), both staged for the bundle. A side with too few coders is skipped with a note."""
     from . import results

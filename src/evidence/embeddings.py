@@ -34,12 +34,15 @@ import warnings
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from evidence.checksums import file_sha256  # noqa: F401 - re-exported (tests and callers use it here)
 from evidence.errors import EmbedderError
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -513,7 +516,7 @@ def _onnx_model_can_run() -> bool:
     return all(find_spec(m) is not None for m in ("torch", "transformers", "onnx"))
 
 
-def project_embedder(project: Any, name: str | None = None) -> Embedder:
+def project_embedder(project: Project, name: str | None = None) -> Embedder:
     """The embedder a project is configured for (``embedder`` and ``seed`` in evidence.yaml),
     caching under PROJECT/cache/embeddings/."""
     config = getattr(project, "config", {}) or {}

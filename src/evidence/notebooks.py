@@ -24,10 +24,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import EvidenceError, ProjectError
 from .processes import clean_dead_kernel_folders, kernel_folder_prefix
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 KERNEL_NAME = "evidence-python"
 DEFAULT_TAG = "analysis"
@@ -358,7 +361,7 @@ class ProjectSnapshot:
     KEY = ("private", "pseudonym-key.json")
 
     @classmethod
-    def take(cls, project: Any, folder: Path) -> ProjectSnapshot:
+    def take(cls, project: Project, folder: Path) -> ProjectSnapshot:
         import shutil
 
         folder.mkdir(parents=True, exist_ok=True)

@@ -26,13 +26,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import EvidenceError, ProjectError
 from .model import content_hash
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 MANIFEST_NAME = "manifest.json"
 STAGED_FOLDER = ("cache", "staged")
@@ -85,13 +88,13 @@ BUNDLE_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
 
 
 # -- staging ------------------------------------------------------------------------------------------
-def staged_dir(project: Any) -> Path:
+def staged_dir(project: Project) -> Path:
     folder = Path(project.path).joinpath(*STAGED_FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def stage(project: Any, **tables: pd.DataFrame) -> list[Path]:
+def stage(project: Project, **tables: pd.DataFrame) -> list[Path]:
     """Keep tables an analysis notebook made for the next :func:`publish` (``stage(p, effects=frame)``)."""
     written = []
     for name, frame in tables.items():
@@ -107,19 +110,19 @@ def stage(project: Any, **tables: pd.DataFrame) -> list[Path]:
     return written
 
 
-def staged(project: Any) -> dict[str, pd.DataFrame]:
+def staged(project: Project) -> dict[str, pd.DataFrame]:
     """The staged tables by name."""
     return {path.stem: pd.read_parquet(path) for path in sorted(staged_dir(project).glob("*.parquet"))}
 
 
-def clear_staged(project: Any) -> None:
+def clear_staged(project: Project) -> None:
     """Forget staged tables (a run starts from none, so a table of an earlier run never leaks in)."""
     for path in staged_dir(project).glob("*.parquet"):
         path.unlink()
 
 
 # -- tables from the store ----------------------------------------------------------------------------
-def store_tables(project: Any) -> dict[str, pd.DataFrame]:
+def store_tables(project: Project) -> dict[str, pd.DataFrame]:
     """segments, codes, codings and cases as the bundle publishes them (see BUNDLE_TABLES)."""
     return {
         "segments": segments_table(project),
@@ -129,7 +132,7 @@ def store_tables(project: Any) -> dict[str, pd.DataFrame]:
     }
 
 
-def segments_table(project: Any) -> pd.DataFrame:
+def segments_table(project: Project) -> pd.DataFrame:
     """Every segment with its source's title, school and partnership (a quote's own school wins)."""
     segments = project.segments()
     sources = project.sources().set_index("id")
@@ -143,7 +146,7 @@ def segments_table(project: Any) -> pd.DataFrame:
     return segments.drop(columns=["attributes"])
 
 
-def codes_table(project: Any) -> pd.DataFrame:
+def codes_table(project: Project) -> pd.DataFrame:
     """The codebook with each code's depth (``level`` 0 = theme, 1 = sub-theme, ...)."""
     codes = project.codes()
     parents = dict(zip(codes["id"], codes["parent"].fillna("")))
@@ -164,7 +167,7 @@ def codes_table(project: Any) -> pd.DataFrame:
     return codes.drop(columns=["spec", "order"], errors="ignore")
 
 
-def codings_table(project: Any) -> pd.DataFrame:
+def codings_table(project: Project) -> pd.DataFrame:
     """Codings without their timestamps; ``id`` is the position in the sorted table (store ids vary by run)."""
     codings = project.codings()
     codings = codings.drop(columns=["created_at", "updated_at", "id"], errors="ignore")
@@ -263,7 +266,7 @@ def table_hash(frame: pd.DataFrame) -> str:
 
 
 # -- building and writing -----------------------------------------------------------------------------
-def build_bundle(project: Any) -> dict[str, pd.DataFrame]:
+def build_bundle(project: Project) -> dict[str, pd.DataFrame]:
     """All bundle tables, by name, in canonical form (store tables plus staged ones)."""
     tables = {**staged(project), **store_tables(project)}
     return {name: canonical_table(name, frame) for name, frame in sorted(tables.items())}
@@ -336,7 +339,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
+def publish(project: Project, *, run_dir: str | Path | None = None) -> Path:
     """Build the bundle from the project and write it to ``PROJECT/results`` with its manifest.
 
     With ``run_dir`` (set by ``evidence run``), the run's manifest there (inputs, parameters, versions)
@@ -366,7 +369,7 @@ def publish(project: Any, *, run_dir: str | Path | None = None) -> Path:
     return folder
 
 
-def check_no_real_names(project: Any, tables: dict[str, pd.DataFrame]) -> None:
+def check_no_real_names(project: Project, tables: dict[str, pd.DataFrame]) -> None:
     """Refuse to publish a table holding a direct identifier (a real name, whole or in part, a URN, address,
     postcode, phone, ...): the rule is :func:`evidence.privacy.publish.check_bundle`'s."""
     from .privacy.publish import check_bundle

@@ -15,12 +15,15 @@ in the store's ``runs`` table with its parameters and counts.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from evidence import scale
 from evidence.errors import EvidenceError, NotEnoughDataError
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 METHODS = ("rules", "similarity", "classifier")
 

@@ -9,7 +9,7 @@ measured on the rest, per code. ``kappa_mean`` averages the codes with at least
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from evidence.coding.classifier import ClassifierCoder
 from evidence.coding.quality import cross_validated_quality
 from evidence.coding.thresholds import kappa_binary
 from evidence.errors import NotEnoughDataError
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 SAMPLINGS = ("random", "uncertainty")
 
@@ -88,7 +91,7 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
     return results
 
 
-def project_learning_curve(project: Any, coder: str, fractions: Sequence[float], *, seed: int = 0,
+def project_learning_curve(project: Project, coder: str, fractions: Sequence[float], *, seed: int = 0,
                            sampling: str = "random", embedder: Any = None, features: str = "embeddings+tfidf",
                            min_positives: int = 8) -> list[dict[str, Any]]:
     """The learning curve of the classifier against one coder's accepted codings in a project."""

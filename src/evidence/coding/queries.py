@@ -12,14 +12,17 @@ coded with a code by several coders (or twice) counts once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 SOURCE_COLUMNS = ("school", "partnership", "event", "title", "date")
 
 
-def segment_table(project: Any) -> pd.DataFrame:
+def segment_table(project: Project) -> pd.DataFrame:
     """Segments with everything known about them: source fields, the segment's own attributes
     (e.g. question, year group) and its case's attributes (pupil, school...), one row per segment."""
     segments = project.segments()
@@ -39,14 +42,14 @@ def segment_table(project: Any) -> pd.DataFrame:
     return table.drop(columns=["attributes"])
 
 
-def _codings(project: Any, status: str | None, coder: str | None, origins: Sequence[str] | None) -> pd.DataFrame:
+def _codings(project: Project, status: str | None, coder: str | None, origins: Sequence[str] | None) -> pd.DataFrame:
     codings = project.codings(coder=coder, status=status)
     if origins is not None:
         codings = codings[codings["origin"].isin(list(origins))]
     return codings
 
 
-def code_frequencies(project: Any, by: str | Sequence[str] | None = None, *, status: str | None = "accepted",
+def code_frequencies(project: Project, by: str | Sequence[str] | None = None, *, status: str | None = "accepted",
                      coder: str | None = None, origins: Sequence[str] | None = None) -> pd.DataFrame:
     """Segments (and distinct cases) per code, optionally split by attributes (school, role, wave...).
 
@@ -75,7 +78,7 @@ def code_frequencies(project: Any, by: str | Sequence[str] | None = None, *, sta
     return grouped[["code", "name", *by, "segments", "cases", "share"]].reset_index(drop=True)
 
 
-def cooccurrence(project: Any, *, status: str | None = "accepted", coder: str | None = None,
+def cooccurrence(project: Project, *, status: str | None = "accepted", coder: str | None = None,
                  origins: Sequence[str] | None = None, codes: Sequence[str] | None = None) -> pd.DataFrame:
     """Square DataFrame: how many segments carry both codes (diagonal: segments with the code)."""
     codings = _codings(project, status, coder, origins)[["segment", "code"]].drop_duplicates()
@@ -87,7 +90,7 @@ def cooccurrence(project: Any, *, status: str | None = "accepted", coder: str | 
     return matrix.astype(int)
 
 
-def cooccurrence_pairs(project: Any, **kwargs: Any) -> pd.DataFrame:
+def cooccurrence_pairs(project: Project, **kwargs: Any) -> pd.DataFrame:
     """The co-occurrence matrix in long form: code_a, code_b, segments (pairs with a < b only)."""
     matrix = cooccurrence(project, **kwargs)
     long = matrix.stack().rename("segments").reset_index()
@@ -97,7 +100,7 @@ def cooccurrence_pairs(project: Any, **kwargs: Any) -> pd.DataFrame:
     return long[keep & (long["segments"] > 0)].sort_values("segments", ascending=False).reset_index(drop=True)
 
 
-def code_quotes(project: Any, code: str, *, context: int = 1, include_subcodes: bool = True,
+def code_quotes(project: Project, code: str, *, context: int = 1, include_subcodes: bool = True,
                 status: str | None = "accepted", coder: str | None = None,
                 origins: Sequence[str] | None = None) -> pd.DataFrame:
     """Every segment coded with ``code`` (and its sub-codes), with ``context`` turns before and after.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -33,6 +33,9 @@ from evidence.codebook.operations import slug
 from evidence.codebook.schema import Codebook
 from evidence.errors import InputError
 from evidence.model import Code, Coding
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 ID_COLUMNS = ("id", "quote id", "quote_id", "quoteid", "segment", "segment id", "segment_id")
 _WIDE_COLUMN = re.compile(r"^\s*codes?\s*_?\s*\d+\s*$", re.IGNORECASE)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .detect import load_ner
 from .pseudonyms import load_or_create_key
 from .replace import pseudonymise_reading
 from .roster import KnownNames, load_roster
 
+if TYPE_CHECKING:
+    from evidence.project import Project
 
-def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any], Any]:
+
+def protector(project: Project, roster: str | Path | None = None) -> Callable[[Any], Any]:
     """A function that pseudonymises one ingest ``Reading`` of ``project``.
 
     Known names are the roster's (remembered in the key file, so a later ingest without ``--roster``
@@ -50,7 +53,7 @@ def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any],
     return protect
 
 
-def role_labels(project: Any) -> tuple[str, ...]:
+def role_labels(project: Project) -> tuple[str, ...]:
     """The project's own role labels (``role_labels`` in evidence.yaml), besides the built-in list."""
     config = getattr(project, "config", {}) or {}
     value = config.get("role_labels") or ()
@@ -59,7 +62,7 @@ def role_labels(project: Any) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
-def _ner(project: Any) -> Any | None:
+def _ner(project: Project) -> Any | None:
     """A trained spaCy pipeline named in the config (``ner_pipeline`` or ``spacy_pipeline``), else any installed."""
     config = getattr(project, "config", {}) or {}
     name = config.get("ner_pipeline") or config.get("spacy_pipeline") or ""

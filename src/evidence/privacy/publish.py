@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import EvidenceError
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 IDENTIFIER_COLUMNS: dict[str, tuple[str, ...]] = {
     "school number (URN, LA/ESTAB)": ("urn", "school_urn", "laestab", "la_estab", "estab", "lea", "la",
@@ -238,7 +241,7 @@ def _advice(kind: str) -> str:
             "school agreed to be named")
 
 
-def check_bundle(project: Any, tables: dict[str, pd.DataFrame]) -> None:
+def check_bundle(project: Project, tables: dict[str, pd.DataFrame]) -> None:
     """Refuse a bundle that would publish a direct identifier: PublishError naming table and column.
 
     Reads the project's pseudonym key (if any) to look for real names, whole or in part, and

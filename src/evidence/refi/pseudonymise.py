@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectError
 from ..model import Case, Segment, Source
@@ -31,6 +31,9 @@ from ..privacy import KnownNames, Pseudonymiser, PseudonymKey, load_ner, load_or
 from ..privacy.pseudonyms import LABELS
 from ..privacy.replace import apply_edits, offset_mapper, pseudonymise_cases
 from ..privacy.roster import GENERIC_SPEAKERS, looks_like_name
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 _PSEUDONYM_SHAPE = re.compile(
     r"(?:%s) (?:\d+|[A-Z]{1,3})" % "|".join(re.escape(label) for label, _ in LABELS.values()))
@@ -176,7 +179,7 @@ class ImportPrivacy:
                           for s in report.skipped]
 
 
-def import_privacy(project: Any, roster: str | Path | None = None) -> ImportPrivacy | None:
+def import_privacy(project: Project, roster: str | Path | None = None) -> ImportPrivacy | None:
     """The pseudonymiser for an import into ``project``, or None when ``pseudonymise: false`` is set.
 
     As for ingest, a roster's names are remembered in the key file, so later imports and ingests

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from evidence.errors import ProjectError
 from evidence.themes.fit import ASSIGNMENT_COLUMNS, THEME_COLUMNS, ThemeModel
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 FORMAT_VERSION = 1
 
@@ -96,7 +99,7 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------- the project store
 
 
-def store_theme_run(project: Any, model: ThemeModel, *, unit: str, source: str = "") -> int:
+def store_theme_run(project: Project, model: ThemeModel, *, unit: str, source: str = "") -> int:
     """Record a fit: a runs row, its themes and assignments, and the model files. Returns the run id."""
     store = project.store
     params = {**model.params_, "unit": unit, "source": source}
@@ -114,7 +117,7 @@ def store_theme_run(project: Any, model: ThemeModel, *, unit: str, source: str =
     return run_id
 
 
-def latest_theme_run(project: Any, unit: str | None = None) -> int:
+def latest_theme_run(project: Project, unit: str | None = None) -> int:
     """The id of the most recent finished themes run (optionally for one unit)."""
     run_id = project.store.themes.latest_run(unit)
     if run_id is None:
@@ -122,7 +125,7 @@ def latest_theme_run(project: Any, unit: str | None = None) -> int:
     return int(run_id)
 
 
-def theme_tables(project: Any, run_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def theme_tables(project: Project, run_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(themes, assignments) of a run (default: the latest), as tidy DataFrames.
 
     themes: id, label, size, words (list), quotes (list), code_id.
@@ -136,7 +139,7 @@ def theme_tables(project: Any, run_id: int | None = None) -> tuple[pd.DataFrame,
     return themes, assignments
 
 
-def load_project_themes(project: Any, run_id: int | None = None, embedder: Any = None) -> ThemeModel:
+def load_project_themes(project: Project, run_id: int | None = None, embedder: Any = None) -> ThemeModel:
     """Reload a stored fit with its unit texts (and embeddings when an embedder is given)."""
     run_id = run_id if run_id is not None else latest_theme_run(project)
     folder = project.store.themes.model_dir(run_id)

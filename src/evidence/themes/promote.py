@@ -10,7 +10,7 @@ a researcher accepts them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from evidence.embeddings import Embedder
 from evidence.errors import InputError
 from evidence.model import Coding, Code
 from evidence.themes.fit import ThemeModel
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 TOPIC_CODER = "themes"
 
@@ -60,7 +63,7 @@ def theme_codings(model: ThemeModel, theme: int, code_id: str, *, coder: str = T
     ]
 
 
-def promote_theme(project: Any, model: ThemeModel, theme: int, *, code_id: str | None = None,
+def promote_theme(project: Project, model: ThemeModel, theme: int, *, code_id: str | None = None,
                   name: str | None = None, parent: str = "", author: str = "",
                   add_codings: bool = True) -> Code:
     """Add a theme to the codebook as a new code and suggest it for the theme's members."""
@@ -74,7 +77,7 @@ def promote_theme(project: Any, model: ThemeModel, theme: int, *, code_id: str |
     return code
 
 
-def store_theme_codings(project: Any, model: ThemeModel, mapping: dict[int, str], *,
+def store_theme_codings(project: Project, model: ThemeModel, mapping: dict[int, str], *,
                         coder: str = TOPIC_CODER) -> list[int]:
     """Store the members of mapped themes as suggested ``topic`` codings of existing codes."""
     codings: list[Coding] = []
@@ -118,7 +121,7 @@ def _theme_row(model: ThemeModel, theme: int) -> dict[str, Any]:
     return found.iloc[0].to_dict()
 
 
-def _remember_code(project: Any, model: ThemeModel, mapping: dict[int, str]) -> None:
+def _remember_code(project: Project, model: ThemeModel, mapping: dict[int, str]) -> None:
     run_id = getattr(model, "run_id_", None)
     if run_id is None:
         return

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,11 +14,14 @@ from evidence.embeddings import project_embedder
 from evidence.errors import InputError, NotEnoughDataError
 from evidence.model import UNIT_KINDS
 
+if TYPE_CHECKING:
+    from evidence.project import Project
+
 UNITS = {"segment": list(UNIT_KINDS), "turn": ["turn"], "quote": ["quote"],
          "paragraph": ["paragraph"], "sentence": ["sentence"]}
 
 
-def project_units(project: Any, unit: str = "segment", source: str | None = None) -> pd.DataFrame:
+def project_units(project: Project, unit: str = "segment", source: str | None = None) -> pd.DataFrame:
     """The units to fit themes on: id, text, source, kind, turn_index (order), speaker, role, wave,
     plus the source's school, partnership and date (for themes by class and over time)."""
     if unit not in UNITS:
@@ -32,7 +35,7 @@ def project_units(project: Any, unit: str = "segment", source: str | None = None
     return units.rename(columns={"order": "turn_index"})
 
 
-def fit_project_themes(project: Any, *, unit: str = "segment", source: str | None = None,
+def fit_project_themes(project: Project, *, unit: str = "segment", source: str | None = None,
                        n_themes: int | str = "auto", seed: int | None = None,
                        embedder_name: str | None = None, progress: bool = False,
                        include_procedural: bool = False) -> tuple[int, Any, pd.DataFrame]:
@@ -52,7 +55,7 @@ def fit_project_themes(project: Any, *, unit: str = "segment", source: str | Non
     return run_id, model, units
 
 
-def find_project_sections(project: Any, source: str, *, method: str = "hybrid",
+def find_project_sections(project: Project, source: str, *, method: str = "hybrid",
                           embedder_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one transcript into discussion sections, label them with codes and themes, store them."""
     from evidence.themes.sections import find_sections, label_sections
@@ -77,7 +80,7 @@ def find_project_sections(project: Any, source: str, *, method: str = "hybrid",
     return sections, assignments
 
 
-def _latest_theme_labels(project: Any) -> pd.DataFrame | None:
+def _latest_theme_labels(project: Project) -> pd.DataFrame | None:
     from evidence.errors import ProjectError
     from evidence.themes.persist import theme_tables
 
@@ -90,7 +93,7 @@ def _latest_theme_labels(project: Any) -> pd.DataFrame | None:
                          "label": [labels.get(t, "") for t in assignments["theme"]]})
 
 
-def _store_sections(project: Any, source: str, method: str, sections: pd.DataFrame) -> int:
+def _store_sections(project: Project, source: str, method: str, sections: pd.DataFrame) -> int:
     store = project.store
     run_id = store.start_run("sections", {"source": source, "method": method})
     store.themes.record_sections(run_id, source, sections)

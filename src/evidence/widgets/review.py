@@ -13,12 +13,15 @@ Blind by default: other people's codings are never shown (blind double coding).
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from evidence.coding import human
 from evidence.model import UNIT_KINDS
+
+if TYPE_CHECKING:
+    from evidence.project import Project
 
 ORDERS = ("in order", "uncertainty")
 
@@ -30,7 +33,7 @@ class ReviewWidget:
     50% first, or by ``model.uncertainty`` when a fitted ClassifierCoder is given).
     """
 
-    def __init__(self, project: Any, coder: str, *, order: str = "in order", kinds: list[str] | None = None,
+    def __init__(self, project: Project, coder: str, *, order: str = "in order", kinds: list[str] | None = None,
                  blind: bool = True, context: int = 2, model: Any = None) -> None:
         import ipywidgets as w
 
