@@ -103,7 +103,8 @@ class _Builder:
         self.sources()
         self.codings()
         self.memos()
-        for name in self.guids.store.refi.users():  # users who came with an import keep their place even without codings
+        # users who came with an import keep their place even without codings
+        for name in self.guids.store.refi.users():
             self.user(name)
         self.refi.users = sorted(self.users.values(), key=lambda u: u.name.lower())
         for source in self.refi.sources:

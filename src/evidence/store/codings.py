@@ -100,7 +100,8 @@ class Codings:
         """Delete the person's coding that accepting suggestion ``suggestion_id`` made."""
         with self._store.transaction() as conn:
             conn.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ? AND origin = 'human'"
-                         " AND explanation LIKE ?", (segment, code, coder, f"accepted suggestion #{int(suggestion_id)} %"))
+                         " AND explanation LIKE ?",
+                         (segment, code, coder, f"accepted suggestion #{int(suggestion_id)} %"))
 
     # -- memos --------------------------------------------------------------------------------
     def memos(self) -> pd.DataFrame:
