@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import EvidenceError, ProjectError
+from .files import atomic_path
 from .processes import clean_dead_kernel_folders, kernel_folder_prefix
 
 KERNEL_NAME = "evidence-python"
@@ -377,7 +378,6 @@ class ProjectSnapshot:
         return cls(folder, key.exists(), present)
 
     def restore(self, project_dir: Path) -> None:
-        import os
         import shutil
         import sqlite3
 
@@ -390,10 +390,8 @@ class ProjectSnapshot:
             target.close()
         key = project_dir.joinpath(*self.KEY)
         if self.key_existed:
-            temp = key.with_name(f".{key.name}.restore")
-            shutil.copy2(self.folder / "pseudonym-key.json", temp)
-            os.chmod(temp, 0o600)
-            os.replace(temp, key)
+            with atomic_path(key, mode=0o600) as temp:
+                shutil.copy2(self.folder / "pseudonym-key.json", temp)
         elif key.exists():
             key.unlink()
         models = project_dir / "models"
