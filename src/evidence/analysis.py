@@ -609,26 +609,17 @@ def machine_coders(project: Any) -> list[str]:
     return sorted(set(codings.loc[~codings["origin"].isin(HUMAN_ORIGINS), "coder"]))
 
 
-def shared_units(project: Any, codings: pd.DataFrame, coders: list[str]) -> list[str] | None:
-    """Segments every human coder among ``coders`` coded (a machine coder saw all units); None if no human."""
-    human = codings[codings["coder"].isin(coders) & codings["origin"].isin(HUMAN_ORIGINS)]
-    if human.empty:
-        return None
-    seen = [set(part["segment"]) for _, part in human.groupby("coder")]
-    return sorted(set.intersection(*seen))
-
-
 def agreement_step(project: Any, coders: str | list[str] = "") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement between the human coders (``agreement``), and each machine coder against each of them
     (``machine_agreement``), both staged for the bundle. A side with too few coders is skipped with a note."""
     from . import results
-    from .reliability import agreement
+    from .reliability import agreement, agreement_units
 
     codings = project.codings()
     chosen = agreement_coders(project, coders)
     per_code = pd.DataFrame()
     if len(chosen) >= 2:
-        per_code, pooled = agreement(codings, chosen, units=shared_units(project, codings, chosen))
+        per_code, pooled = agreement(codings, chosen, units=agreement_units(codings, chosen))
         results.stage(project, agreement=per_code)
     else:
         note(project, "agreement", f"agreement between coders needs two human coders; the corpus has "
@@ -639,7 +630,7 @@ def agreement_step(project: Any, coders: str | list[str] = "") -> tuple[pd.DataF
     for machine in machine_coders(project):
         for human in humans:
             pair = codings[codings["coder"].isin([machine, human])]
-            units = shared_units(project, pair, [machine, human])
+            units = agreement_units(pair, [machine, human])
             if not units:
                 continue
             table, pooled = agreement(pair, [machine, human], units=units)
