@@ -372,10 +372,12 @@ def test_agreement_command_compares_the_autocoder_and_lists_disagreements(coded_
     args = ["agreement", "--coders", "Ana,rules", "--project", str(coded_project)]
     assert main([*args, "--json"]) == 0
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
-    assert rows["confidence"]["n"] == 2 and rows["confidence"]["agreement"] == 0.5  # q3: rejected still counts
+    # the units are Ana's five quotes (the autocoder saw them all, as in notebook 04): q1 and q4 alike,
+    # q2 and q5 not (rules left them uncoded), q3 not (rules' rejected suggestion still counts)
+    assert rows["confidence"]["n"] == 5 and rows["confidence"]["agreement"] == pytest.approx(2 / 5)
     assert main([*args, "--json", "--statuses", "suggested,accepted"]) == 0
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
-    assert rows["confidence"]["agreement"] == 1.0
+    assert rows["confidence"]["agreement"] == pytest.approx(3 / 5)  # without the rejected one, q3 is alike
     assert main(["agreement", "--coders", "Ana,Ben", "--disagreements", "--project", str(coded_project)]) == 0
     text = capsys.readouterr().out
     assert "2 segment(s) coded differently" in text and "Now I put my hand up" in text
