@@ -308,19 +308,19 @@ def school_pseudonyms(project: Any, corpus: str | Path, *names: pd.Series) -> di
     Pass every column that holds school names (pupil results, school results): each name gets its
     pseudonym, including schools no transcript or quote mentions.
     """
-    from .privacy import Pseudonymiser, known_from_table, load_or_create_key, load_roster, merge
+    from .privacy import Pseudonymiser, known_from_table, load_roster, merge, privacy_setup
 
     files = find_corpus(corpus)
     values = pd.concat([n.dropna().astype(str) for n in names]) if names else pd.Series(dtype=str)
     frame = pd.DataFrame({"school": sorted(values.unique())})
-    from .privacy.publish import schools_public
-
-    if schools_public(project.config):  # the schools agreed to be named: no pseudonyms for them
+    setup = privacy_setup(project)
+    # `pseudonymise: false`, or the schools agreed to be named (schools_public): names stay as in the texts
+    if setup is None or "school" in setup.public_kinds:
         return {name: name for name in frame["school"]}
     known = known_from_table(frame, "school", "school")
     if files.roster is not None:
         known = merge(load_roster(files.roster), known)
-    key = load_or_create_key(project.private_dir)
+    key = setup.key
     worker = Pseudonymiser(known, key)
     mapping = {name: worker.name(name, "school") for name in frame["school"]}
     if key.changed:

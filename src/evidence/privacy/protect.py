@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,18 @@ from .roster import KnownNames, load_roster
 
 @dataclass
 class PrivacySetup:
-    """A project's pseudonymiser settings: its key, NER pipeline (or None), role labels and public kinds."""
+    """A project's pseudonymiser settings: its key, role labels, public kinds and (loaded when first used) the
+    NER pipeline its config names."""
 
     key: PseudonymKey
-    nlp: Any | None = None
+    config: dict[str, Any] = field(default_factory=dict)
     role_labels: tuple[str, ...] = ()
     public_kinds: tuple[str, ...] = ()
+
+    @cached_property
+    def nlp(self) -> Any | None:
+        """The trained spaCy pipeline that finds names (:func:`evidence.nlp.ner_pipeline`), or None."""
+        return ner_pipeline(self.config)
 
     def known_names(self) -> KnownNames:
         """Every name the key knows, with the project's role labels; public kinds (schools with
@@ -59,8 +66,7 @@ def privacy_setup(project: Any, roster: str | Path | None = None) -> PrivacySetu
     key = load_or_create_key(project.private_dir)
     if roster:
         key.remember(load_roster(roster))
-    return PrivacySetup(key, ner_pipeline(config), role_labels(project),
-                        ("school",) if schools_public(config) else ())
+    return PrivacySetup(key, dict(config), role_labels(project), ("school",) if schools_public(config) else ())
 
 
 def protector(project: Any, roster: str | Path | None = None) -> Callable[[Any], Any] | None:
