@@ -205,3 +205,87 @@ def test_no_sql_on_the_project_store_outside_the_store_package():
     found = sql_outside_the_store()
     assert not found, "SQL outside evidence/store/ (add a named method to the store package instead):\n" + \
         "\n".join(found)
+def _code(*folders: str) -> dict[str, ast.AST]:
+    """Parsed Python of the .py files and notebook code cells under ``folders`` (docstrings are not calls)."""
+    import json
+
+    found = {}
+    for folder in folders:
+        for path in sorted((REPO / folder).rglob("*")):
+            if ".ipynb_checkpoints" in path.parts or path.suffix not in (".py", ".ipynb"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".ipynb":
+                cells = [c for c in json.loads(text)["cells"] if c["cell_type"] == "code"]
+                text = "\n".join("\n".join(line for line in "".join(c["source"]).splitlines()
+                                           if not line.lstrip().startswith(("%", "!"))) for c in cells)
+            found[path.relative_to(REPO).as_posix()] = ast.parse(text)
+    return found
+
+
+def _calls(tree: ast.AST) -> set[str]:
+    """Dotted names of what ``tree`` calls ("spacy.load", "nlp.add_pipe", "load_or_create_key")."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func, parts = node.func, []
+            while isinstance(func, ast.Attribute):
+                parts.append(func.attr)
+                func = func.value
+            if isinstance(func, ast.Name):
+                parts.append(func.id)
+            names.add(".".join(reversed(parts)))
+    return names
+
+
+def test_one_owner_of_spacy_pipelines():
+    """Every module, notebook, dashboard and bench script gets its spaCy pipeline from evidence.nlp."""
+    code = _code("src/evidence", "notebooks", "dashboards", "bench")
+    builders = sorted(path for path, tree in code.items() if {"spacy.blank", "spacy.load"} & _calls(tree))
+    assert builders == ["src/evidence/nlp.py"], builders
+    changers = sorted(path for path, tree in code.items()
+                      if any(c.endswith((".add_pipe", ".remove_pipe", "Language.factory")) for c in _calls(tree)))
+    assert changers == ["src/evidence/nlp.py"], changers
+
+
+def test_one_place_sets_up_the_pseudonymiser():
+    """The project's key, roster and privacy settings are put together by privacy.protect.privacy_setup only."""
+    code = _code("src/evidence")
+    makers = sorted(path for path, tree in code.items() if "load_or_create_key" in {c.split(".")[-1] for c in _calls(tree)})
+    assert makers == ["src/evidence/privacy/protect.py"], makers
+    readers = sorted(path for path, tree in code.items() for node in ast.walk(tree)  # config.get("role_labels")
+                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                     and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "role_labels")
+    assert readers == ["src/evidence/privacy/protect.py"], readers
+
+
+def test_autocode_looks_coders_up_in_the_registry():
+    from evidence.cli import build_parser
+    from evidence.codebook.schema import CODER_NAMES
+    from evidence.coding.registry import Coder, coder_method, method_names
+
+    autocode = (SRC / "evidence" / "coding" / "autocode.py").read_text(encoding="utf-8")
+    assert not re.search(r"""method\s*[!=]=\s*["']""", autocode), "autocode branches on a method name"
+    assert set(method_names()) == set(CODER_NAMES)  # the codebook's per-coder thresholds name the same coders
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices["autocode"]
+    method = next(a for a in sub._actions if a.dest == "method")
+    assert tuple(method.choices) == method_names()
+    for name in method_names():
+        assert coder_method(name).name == name and coder_method(name).help
+    from evidence.codebook import Codebook
+    from evidence.coding.rules import RuleCoder
+
+    assert isinstance(RuleCoder(Codebook()), Coder)
+
+
+def test_an_unknown_coder_method_lists_the_registered_ones(tmp_path):
+    import pytest
+
+    from evidence.coding.autocode import autocode
+    from evidence.errors import EvidenceError
+    from evidence.project import Project
+
+    with Project.init(tmp_path / "p") as project:
+        with pytest.raises(EvidenceError, match=r"unknown method 'topics'; choose one of rules, similarity, classifier"):
+            autocode(project, "topics", coder="x")

@@ -372,10 +372,12 @@ def test_agreement_command_compares_the_autocoder_and_lists_disagreements(coded_
     args = ["agreement", "--coders", "Ana,rules", "--project", str(coded_project)]
     assert main([*args, "--json"]) == 0
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
-    assert rows["confidence"]["n"] == 2 and rows["confidence"]["agreement"] == 0.5  # q3: rejected still counts
+    # the units are Ana's five quotes (the autocoder saw them all, as in notebook 04): q1 and q4 alike,
+    # q2 and q5 not (rules left them uncoded), q3 not (rules' rejected suggestion still counts)
+    assert rows["confidence"]["n"] == 5 and rows["confidence"]["agreement"] == pytest.approx(2 / 5)
     assert main([*args, "--json", "--statuses", "suggested,accepted"]) == 0
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)["per_code"]}
-    assert rows["confidence"]["agreement"] == 1.0
+    assert rows["confidence"]["agreement"] == pytest.approx(3 / 5)  # without the rejected one, q3 is alike
     assert main(["agreement", "--coders", "Ana,Ben", "--disagreements", "--project", str(coded_project)]) == 0
     text = capsys.readouterr().out
     assert "2 segment(s) coded differently" in text and "Now I put my hand up" in text
@@ -386,3 +388,59 @@ def test_agreement_command_names_an_unknown_coder(coded_project: Path, capsys) -
 
     assert main(["agreement", "--coders", "Ana,Zoe", "--project", str(coded_project)]) == 1
     assert "['Zoe'] coded no segment; coders with codings: ['Ana', 'Ben', 'rules']" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- one rule for the units: CLI and notebook 04
+
+def test_the_agreement_command_and_notebook_04_choose_the_same_units_and_kappa(tmp_path, capsys) -> None:
+    """`evidence agreement` and notebook 04 (analysis.agreement_step) both take their units from
+    reliability.agreement_units: the segments every person coded, a machine coder having seen them all.
+    The machine left s3 uncoded: that is its decision "no code" there, not a missing segment."""
+    from evidence import analysis
+    from evidence.cli import main
+    from evidence.codebook.changes import add_code
+    from evidence.model import Code, Coding
+    from evidence.project import Project
+    from evidence.reliability import agreement_units
+
+    (tmp_path / "talk.txt").write_text(
+        "Teacher: Reading at home went up this term.\n\nTeacher: The trip was cancelled twice.\n\n"
+        "Teacher: Pupils read aloud with more confidence.\n\nTeacher: Lunch queues were long.\n",
+        encoding="utf-8")
+    project = Project.init(tmp_path / "project", pseudonymise=False)
+    try:
+        project.ingest([tmp_path / "talk.txt"])
+        for code in ("reading", "trips"):
+            add_code(project, Code(id=code, name=code.title(), definition=f"talk of {code}"))
+        units = project.segments(["paragraph", "turn"])["id"].tolist()[:4]
+        assert len(units) == 4
+        s1, s2, s3, s4 = units
+        project.add_codings([
+            Coding(segment=s1, code="reading", coder="ana"), Coding(segment=s2, code="trips", coder="ana"),
+            Coding(segment=s3, code="reading", coder="ana"),
+            Coding(segment=s1, code="reading", coder="ben"), Coding(segment=s2, code="reading", coder="ben"),
+            Coding(segment=s3, code="reading", coder="ben"), Coding(segment=s4, code="trips", coder="ben"),
+            Coding(segment=s1, code="reading", coder="rules", origin="rule", status="suggested"),
+            Coding(segment=s2, code="trips", coder="rules", origin="rule", status="suggested"),
+            Coding(segment=s4, code="trips", coder="rules", origin="rule", status="suggested"),
+        ])
+        codings = project.codings()
+        assert agreement_units(codings, ["ana", "rules"]) == sorted([s1, s2, s3])
+        assert agreement_units(codings, ["ana", "ben"]) == sorted([s1, s2, s3])
+        humans, machines = analysis.agreement_step(project, "")
+    finally:
+        project.close()
+
+    def cli(coders: str) -> dict:
+        assert main(["agreement", "--coders", coders, "--json", "--project", str(tmp_path / "project")]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    report = cli("ana,ben")
+    assert [(r["code"], r["n"]) for r in report["per_code"]] == list(zip(humans["code"], humans["n"]))
+    assert [r["kappa"] for r in report["per_code"]] == pytest.approx(humans["kappa"].tolist(), nan_ok=True)
+    machine = machines[(machines["coder"] == "rules") & (machines["against"] == "ana")]
+    report = cli("rules,ana")
+    rows = [report["pooled"], *report["per_code"]]
+    assert [(r["code"], r["n"]) for r in rows] == list(zip(machine["code"], machine["n"]))
+    assert report["pooled"]["n"] == 3 * 2  # s1-s3 (s3 counted: the machine saw it), two codes
+    assert [r["kappa"] for r in rows] == pytest.approx(machine["kappa"].tolist(), nan_ok=True)

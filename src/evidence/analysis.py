@@ -311,19 +311,19 @@ def school_pseudonyms(project: Project, corpus: str | Path, *names: pd.Series) -
     Pass every column that holds school names (pupil results, school results): each name gets its
     pseudonym, including schools no transcript or quote mentions.
     """
-    from .privacy import Pseudonymiser, known_from_table, load_or_create_key, load_roster, merge
+    from .privacy import Pseudonymiser, known_from_table, load_roster, merge, privacy_setup
 
     files = find_corpus(corpus)
     values = pd.concat([n.dropna().astype(str) for n in names]) if names else pd.Series(dtype=str)
     frame = pd.DataFrame({"school": sorted(values.unique())})
-    from .privacy.publish import schools_public
-
-    if schools_public(project.config):  # the schools agreed to be named: no pseudonyms for them
+    setup = privacy_setup(project)
+    # `pseudonymise: false`, or the schools agreed to be named (schools_public): names stay as in the texts
+    if setup is None or "school" in setup.public_kinds:
         return {name: name for name in frame["school"]}
     known = known_from_table(frame, "school", "school")
     if files.roster is not None:
         known = merge(load_roster(files.roster), known)
-    key = load_or_create_key(project.private_dir)
+    key = setup.key
     worker = Pseudonymiser(known, key)
     mapping = {name: worker.name(name, "school") for name in frame["school"]}
     if key.changed:
@@ -612,26 +612,17 @@ def machine_coders(project: Project) -> list[str]:
     return sorted(set(codings.loc[~codings["origin"].isin(HUMAN_ORIGINS), "coder"]))
 
 
-def shared_units(project: Project, codings: pd.DataFrame, coders: list[str]) -> list[str] | None:
-    """Segments every human coder among ``coders`` coded (a machine coder saw all units); None if no human."""
-    human = codings[codings["coder"].isin(coders) & codings["origin"].isin(HUMAN_ORIGINS)]
-    if human.empty:
-        return None
-    seen = [set(part["segment"]) for _, part in human.groupby("coder")]
-    return sorted(set.intersection(*seen))
-
-
 def agreement_step(project: Project, coders: str | list[str] = "") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement between the human coders (``agreement``), and each machine coder against each of them
     (``machine_agreement``), both staged for the bundle. A side with too few coders is skipped with a note."""
     from . import results
-    from .reliability import agreement
+    from .reliability import agreement, agreement_units
 
     codings = project.codings()
     chosen = agreement_coders(project, coders)
     per_code = pd.DataFrame()
     if len(chosen) >= 2:
-        per_code, pooled = agreement(codings, chosen, units=shared_units(project, codings, chosen))
+        per_code, pooled = agreement(codings, chosen, units=agreement_units(codings, chosen))
         results.stage(project, agreement=per_code)
     else:
         note(project, "agreement", f"agreement between coders needs two human coders; the corpus has "
@@ -642,7 +633,7 @@ def agreement_step(project: Project, coders: str | list[str] = "") -> tuple[pd.D
     for machine in machine_coders(project):
         for human in humans:
             pair = codings[codings["coder"].isin([machine, human])]
-            units = shared_units(project, pair, [machine, human])
+            units = agreement_units(pair, [machine, human])
             if not units:
                 continue
             table, pooled = agreement(pair, [machine, human], units=units)

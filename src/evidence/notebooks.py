@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvidenceError, ProjectError
+from .files import atomic_path
 from .processes import clean_dead_kernel_folders, kernel_folder_prefix
 
 if TYPE_CHECKING:
@@ -375,7 +376,6 @@ class ProjectSnapshot:
         return cls(folder, key.exists(), present)
 
     def restore(self, project_dir: Path) -> None:
-        import os
         import shutil
 
         from .store import copy_store
@@ -383,10 +383,8 @@ class ProjectSnapshot:
         copy_store(self.folder / "evidence.sqlite", project_dir / "evidence.sqlite")
         key = project_dir.joinpath(*self.KEY)
         if self.key_existed:
-            temp = key.with_name(f".{key.name}.restore")
-            shutil.copy2(self.folder / "pseudonym-key.json", temp)
-            os.chmod(temp, 0o600)
-            os.replace(temp, key)
+            with atomic_path(key, mode=0o600) as temp:
+                shutil.copy2(self.folder / "pseudonym-key.json", temp)
         elif key.exists():
             key.unlink()
         models = project_dir / "models"

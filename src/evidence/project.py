@@ -20,6 +20,7 @@ import yaml
 
 from . import config as settings
 from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
+from .nlp import pipeline_name
 from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
 from .safety import check_regular_file
 from .store import IntegrityError, Store
@@ -198,7 +199,7 @@ class Project:
                 source_id = existing["id"] if existing is not None else self._new_source_id(path)
                 options = ReadOptions(source_id=source_id, kind=kind, speakers=speakers,
                                       columns=columns or {},
-                                      pipeline=str(self.config.get("spacy_pipeline") or "blank:en"))
+                                      pipeline=pipeline_name(self.config))
                 reading = read_file(path, options)
                 reading.source.path = relative
                 if protect is not None:
@@ -232,11 +233,7 @@ class Project:
         return str(Path(path).parent / f"{source_id}{Path(path).suffix.lower()}")
 
     def _protector(self, roster: str | Path | None) -> Callable[[Any], Any] | None:
-        """The pseudonymiser for this ingest (evidence.privacy), unless the config turns it off."""
-        if not self.config.get("pseudonymise", True):
-            if roster:
-                raise ProjectError("a roster was given but `pseudonymise: false` is set in evidence.yaml")
-            return None
+        """The pseudonymiser for this ingest (evidence.privacy.privacy_setup), unless the config turns it off."""
         from .privacy import protector
 
         return protector(self, roster)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import EvidenceError, ProjectError
+from .files import atomic_path, atomic_write_text
 from .model import content_hash
 
 if TYPE_CHECKING:
@@ -454,15 +455,12 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    _write_parquet(frame, temp)
-    os.replace(temp, path)
+    with atomic_path(path) as temp:
+        _write_parquet(frame, temp)
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    atomic_write_text(path, text)
 
 
 __all__ = [

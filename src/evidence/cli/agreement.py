@@ -44,20 +44,22 @@ def agreement_report(
 ) -> dict[str, Any]:
     """The JSON report: ``per_code`` (list of {code, n, kappa, alpha, agreement}) and ``pooled``.
 
+    The units are chosen by :func:`evidence.reliability.agreement_units`, as notebook 04 chooses them.
     Undefined values are ``None`` with a ``note`` saying why. With ``with_disagreements`` the report
     also lists the segments the coders coded differently (see ``reliability.disagreements``), with
     their text when a ``segments`` DataFrame is given.
     """
-    from evidence.reliability import agreement, disagreements
+    from evidence.reliability import agreement, agreement_units, disagreements
 
-    per_code, pooled = agreement(codings, coders, statuses=statuses)
+    units = agreement_units(codings, coders)
+    per_code, pooled = agreement(codings, coders, units, statuses=statuses)
     report: dict[str, Any] = {
         "coders": list(coders),
         "per_code": [_record(row) for row in per_code.to_dict(orient="records")],
         "pooled": _record(pooled),
     }
     if with_disagreements:
-        table = disagreements(codings, coders, statuses=statuses, segments=segments)
+        table = disagreements(codings, coders, units, statuses=statuses, segments=segments)
         report["disagreements"] = table.to_dict(orient="records")
     return report
 
@@ -116,8 +118,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "agreement",
         help="agreement between coders (Cohen's/Fleiss' kappa, Krippendorff's alpha), per code and pooled",
         description=(
-            "Compare two or more coders (people or an autocoder, by coder name) on the segments all of "
-            "them coded at least once. For each code, every such segment is a present/absent decision; "
+            "Compare two or more coders (people or an autocoder, by coder name) on the segments every person "
+            "among them coded at least once (an autocoder saw every segment; coders that are all autocoders "
+            "are compared on the segments each of them coded). For each code, every such segment is a "
+            "present/absent decision; "
             "reports Cohen's kappa (Fleiss' for more than two coders), Krippendorff's alpha (nominal) and "
             "percent agreement, per code and pooled over all decisions. A kappa that is undefined (a code "
             "nobody, or everybody, applied) is shown as n/a with a note, never as 0 or 1."

@@ -330,14 +330,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--json", action="store_true", help="print the import report as JSON")
     imp.set_defaults(func=_import_codings)
 
+    from evidence.coding.registry import coder_method, method_names
+
     auto = subparsers.add_parser(
         "autocode", help="suggest codes with rules, similarity or a trained classifier",
         description="Suggest codes for every unit with the codebook's rules, semantic similarity to the code "
                     "definitions, or a classifier trained on a researcher's accepted codings. Suggestions are "
                     "stored under --coder and stay suggestions until a person accepts them.")
     add_project_option(auto)
-    auto.add_argument("--method", required=True, choices=["rules", "similarity", "classifier"],
-                      help="rules (the codebook's lemma rules), similarity (to code definitions) or classifier")
+    auto.add_argument("--method", required=True, choices=method_names(),
+                      help="; ".join(f"{m}: {coder_method(m).help}" for m in method_names()))
     auto.add_argument("--coder", required=True, help="name the suggestions are stored under")
     auto.add_argument("--train-coder", default=None, help="whose accepted codings the classifier learns from")
     auto.add_argument("--embedder", default=None, help=EMBEDDER_HELP)

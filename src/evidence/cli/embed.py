@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from ..errors import EvidenceError, InputError
+from ..files import atomic_path
 from . import EMBEDDER_HELP
 
 
@@ -94,10 +95,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     before = embedder.encoded_texts
     vectors = embed_texts(embedder, texts, scheduler=scheduler)
     computed = embedder.encoded_texts - before
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial.npy")
-    np.save(partial, vectors)
-    os.replace(partial, out)  # a reader never sees a half-written array
+    with atomic_path(out) as partial, open(partial, "wb") as handle:  # a reader never sees half an array
+        np.save(handle, vectors)
     seconds = time.perf_counter() - start
     report = {"file": str(source), "out": str(out), "texts": len(texts),
               "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,

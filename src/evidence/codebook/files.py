@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from evidence.files import atomic_write_text
 from evidence.codebook.schema import SPEC_KEYS, Codebook, parse_codebook
 from evidence.codebook.yamlio import dump_yaml, read_yaml_file, read_yaml_with_lines
 
@@ -52,14 +51,4 @@ def codebook_to_yaml(codebook: Codebook) -> str:
 
 def save_codebook(codebook: Codebook, path: str | Path) -> Path:
     """Write the codebook as YAML atomically (temp file + rename), so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(codebook_to_yaml(codebook))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(Path(path), codebook_to_yaml(codebook))

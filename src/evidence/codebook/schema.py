@@ -194,10 +194,11 @@ def _check_patterns(patterns: Any, entry: Any, problems: list[Problem]) -> list:
     if not isinstance(patterns, list):
         problems.append(Problem(line, "patterns must be a list of Matcher patterns", hint))
         return []
-    import spacy
     from spacy.matcher import Matcher
 
-    nlp = spacy.blank("en")
+    from evidence.nlp import load_pipeline
+
+    nlp = load_pipeline(purpose="vocab")
     clean: list = []
     for index, pattern in enumerate(patterns):
         item_line = pattern.line if hasattr(pattern, "line") else (

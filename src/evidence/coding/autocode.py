@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evidence import scale
+from evidence.coding.registry import CoderSetup, coder_method, method_names
 from evidence.errors import EvidenceError, NotEnoughDataError
 
 if TYPE_CHECKING:
     from evidence.project import Project
 
-METHODS = ("rules", "similarity", "classifier")
+METHODS = method_names()
+"""The registered coder methods (:mod:`evidence.coding.registry`) when this module was imported."""
 
 
 @dataclass
@@ -57,7 +59,7 @@ class AutocodeReport:
             learnt = f"; learnt from: {self.scope}" if self.scope else ""
             lines.append(f"{self.out_of_scope} suggestions outside their code's scope left out{learnt}"
                          " (--any-scope lifts the learnt scope)")
-        if self.method == "classifier":
+        if coder_method(self.method).learns:
             lines.append(describe(self.quality, self.train_coder))
         return "\n".join(lines)
 
@@ -67,42 +69,25 @@ class AutocodeReport:
 
 def build_coder(project: Project, method: str, *, train_coder: str | None = None, embedder: Any = None,
                 seed: int | None = None, coder: str = "") -> tuple[Any, Any]:
-    """(fitted coder, embedder used or None) for a method, from the project's codebook and codings."""
+    """(fitted coder, embedder used or None) for a registered method (:mod:`evidence.coding.registry`), from
+    the project's codebook and codings."""
     from evidence.codebook.changes import project_codebook
+    from evidence.nlp import pipeline_name
 
+    spec = coder_method(method)
     codebook = project_codebook(project)
     if not len(codebook):
         raise EvidenceError("the project has no codebook yet; run `evidence codebook load FILE` first")
     seed = project.seed if seed is None else seed
-    if method == "rules":
-        from evidence.coding.rules import RuleCoder
-
-        return RuleCoder(codebook, coder=coder or "rules").fit(), None
-    if embedder is None or isinstance(embedder, str):  # a name ("minilm", "path:DIR", "tfidf") or the project's
+    if not spec.embeds:
+        embedder = None
+    elif embedder is None or isinstance(embedder, str):  # a name ("minilm", "path:DIR", "tfidf") or the project's
         from evidence.embeddings import project_embedder
 
         embedder = project_embedder(project, embedder)
-    if method == "similarity":
-        from evidence.coding.similarity import SimilarityCoder
-
-        return SimilarityCoder(codebook, embedder, coder=coder or "similarity").fit(), embedder
-    if method == "classifier":
-        from evidence.coding.classifier import ClassifierCoder
-        from evidence.coding.labels import coded_segments
-        from evidence.coding.priors import CodebookPriors
-
-        if not train_coder:
-            raise EvidenceError("the classifier learns from a person's codings: pass --train-coder NAME")
-        from evidence.coding.scope import learnt_scope
-
-        segments, labels = coded_segments(project, train_coder)
-        vectors = embedder.embed(segments["text"].tolist())
-        priors = CodebookPriors(codebook, embedder).fit()
-        model = ClassifierCoder(embedder, priors=priors, random_state=seed, coder=coder or "classifier")
-        model.fit(segments["text"].tolist(), labels, vectors)
-        model.scope_ = learnt_scope(segments)  # where it may apply what it learnt (evidence.coding.scope)
-        return model, embedder
-    raise EvidenceError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    setup = CoderSetup(codebook, coder, embedder=embedder, train_coder=train_coder, seed=seed,
+                       pipeline=pipeline_name(project.config))
+    return spec.build(project, setup), embedder
 
 
 def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler: str | None) -> list[Any]:
@@ -117,7 +102,7 @@ def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler:
                                   enabled=None if len(batches) > 1 else False):
             part = segments.iloc[start : start + scale.CODING_BATCH]
             vectors = embedder.embed(part["text"].tolist()) if embedder is not None else None
-            codings += model.codings(part) if vectors is None else model.codings(part, vectors)
+            codings += model.codings(part, vectors)
         return codings
     with scale.cluster_client(scheduler) as client:
         vectors = (scale.embed_texts(embedder, segments["text"].tolist(), client=client)
@@ -136,8 +121,7 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
     ``scheduler`` ("local" or a Dask scheduler address; default evidence.yaml's ``scheduler``) embeds and
     codes on a Dask cluster (:mod:`evidence.scale`); the codings are the same and only this process
     writes them."""
-    if method not in METHODS:
-        raise EvidenceError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    spec = coder_method(method)  # an unknown method is an error listing the registered ones
     if not coder.strip():
         raise EvidenceError("name the coder the suggestions are stored under: --coder NAME")
     from evidence.model import UNIT_KINDS
@@ -176,7 +160,7 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
     report = AutocodeReport(method, coder, model.model_id, n_segments, len(codings), int(replaced),
                             {str(k): int(v) for k, v in per_code.items()}, procedural=procedural,
                             out_of_scope=out_of_scope, train_coder=train_coder or "")
-    if method == "classifier":
+    if spec.learns:  # cross-validated on the trainer's codings, and the scope it learnt
         from evidence.coding.scope import describe
 
         table, report.quality = model.quality()

@@ -3,9 +3,9 @@
     coder = RuleCoder(codebook).fit()
     coder.suggest(segments)            # tidy suggestions: segment, code, confidence, explanation
 
-The pipeline is ``spacy.blank("en")`` + sentencizer + the lookup lemmatizer (tables from
-spacy-lookups-data) + a small component that lower-cases lemmas (and looks up capitalised words by
-their lower-case form), so "Funding", "funded" and "funds" all match the keyword "fund". A code
+The pipeline comes from :mod:`evidence.nlp` (the project's ``spacy_pipeline``; by default blank English
++ sentencizer + the lookup lemmatizer, tables from spacy-lookups-data) with a small component that
+lower-cases lemmas (and looks up capitalised words by their lower-case form), so "Funding", "funded" and "funds" all match the keyword "fund". A code
 is suggested when at least ``threshold.rules`` (default 1) distinct terms match; the confidence
 is 1 - 0.5**n for n distinct terms and the reason lists the words that matched. Plurals the
 lookup table does not know ("headteachers") lose their "s" in both codebook terms and texts.
@@ -21,75 +21,41 @@ import pandas as pd
 from evidence.codebook import Codebook
 from evidence.coding.base import package_version, suggestions_frame, to_codings
 from evidence.model import Coding
-
-LOWER_LEMMAS = "evidence_lower_lemmas"
-
-
-def lemma_pipeline() -> Any:
-    """spaCy pipeline: blank English, sentencizer, lookup lemmatizer, lower-case lemmas."""
-    import spacy
-    from spacy.language import Language
-
-    if not Language.has_factory(LOWER_LEMMAS):
-
-        @Language.factory(LOWER_LEMMAS)
-        def _make(nlp: Any, name: str) -> Any:
-            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
-
-            def lower_lemmas(doc: Any) -> Any:
-                for token in doc:  # only touch tokens whose lemma must change: setting lemma_ is slow
-                    lemma, text = token.lemma_, token.text
-                    if lemma == text:
-                        lower = token.lower_
-                        lemma = table.get(lower, None) or _plural_to_singular(lower)
-                        if lemma != text:
-                            token.lemma_ = lemma.lower()
-                    elif not lemma.islower() and lemma.lower() != lemma:
-                        token.lemma_ = lemma.lower()
-                return doc
-
-            return lower_lemmas
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    nlp.add_pipe(LOWER_LEMMAS)
-    return nlp
+from evidence.nlp import DEFAULT_PIPELINE, load_pipeline
 
 
-def _plural_to_singular(word: str) -> str:
-    """A plural the lookup table does not know ("headteachers") to its singular; other words unchanged."""
-    if len(word) <= 4 or not word.isalpha() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1]
+def lemma_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
+    """The shared spaCy pipeline with lower-cased lemmas (:func:`evidence.nlp.load_pipeline`, purpose "lemmas")."""
+    return load_pipeline(name, purpose="lemmas")
 
 
 class RuleCoder:
     """Match each code's keywords/phrases (PhraseMatcher on LEMMA) and patterns (Matcher).
 
     Parameters: ``codebook``; ``coder`` (the name recorded on codings); ``batch_size`` for
-    ``nlp.pipe``. Learned in :meth:`fit`: ``nlp_``, ``phrase_matcher_``, ``matcher_``, ``codes_``.
+    ``nlp.pipe``; ``pipeline`` (the spaCy pipeline name, evidence.yaml's ``spacy_pipeline``). Learned in
+    :meth:`fit`: ``nlp_``, ``phrase_matcher_``, ``matcher_``, ``codes_``.
     """
 
     origin = "rule"
 
-    def __init__(self, codebook: Codebook, *, coder: str = "rules", batch_size: int = 512) -> None:
+    def __init__(self, codebook: Codebook, *, coder: str = "rules", batch_size: int = 512,
+                 pipeline: str = DEFAULT_PIPELINE) -> None:
         self.codebook = codebook
         self.coder = coder
         self.batch_size = batch_size
+        self.pipeline = pipeline or DEFAULT_PIPELINE
 
     @property
     def model_id(self) -> str:
-        return f"rules:spacy-blank-en-lookup:{self.codebook.name or 'codebook'}"
+        spacy_id = "spacy-blank-en-lookup" if self.pipeline == DEFAULT_PIPELINE else f"spacy-{self.pipeline}"
+        return f"rules:{spacy_id}:{self.codebook.name or 'codebook'}"
 
     def fit(self, texts: Sequence[str] | None = None, y: Any = None) -> "RuleCoder":
         """Build the matchers from the codebook (the rules learn nothing from data)."""
         from spacy.matcher import Matcher, PhraseMatcher
 
-        self.nlp_ = lemma_pipeline()
+        self.nlp_ = lemma_pipeline(self.pipeline)
         self.phrase_matcher_ = PhraseMatcher(self.nlp_.vocab, attr="LEMMA")
         self.matcher_ = Matcher(self.nlp_.vocab)
         self.codes_ = []
@@ -153,7 +119,7 @@ class RuleCoder:
         thresholds = {c: self.codebook.threshold(c, "rules") for c in counts.columns}
         return suggestions_frame(segments["id"].tolist(), counts, reasons, thresholds, confidence)
 
-    def codings(self, segments: pd.DataFrame) -> list[Coding]:
-        """Suggested Coding records (origin "rule") for a segments frame."""
+    def codings(self, segments: pd.DataFrame, vectors: Any = None) -> list[Coding]:
+        """Suggested Coding records (origin "rule") for a segments frame (``vectors`` unused: rules read words)."""
         return to_codings(self.suggest(segments), coder=self.coder, origin=self.origin,
                           model_id=self.model_id, model_version=package_version())

@@ -10,9 +10,9 @@ half-written page never sits in the output folder.
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
+from ..files import atomic_write_text
 from . import DASHBOARDS, dashboard_module
 from .bundle import load_bundle, results_folder
 from .layout import Section, page_html, section_html
@@ -74,8 +74,6 @@ def export_html(project: str | Path | None = None, out: str | Path | None = None
         else:
             page = page_html(module.TITLE, module.INTRO, module.static_sections(bundle, index))
         path = folder / f"{name}.html"
-        temp = path.with_name(f".{path.name}.tmp")
-        temp.write_text(page, encoding="utf-8")
-        os.replace(temp, path)
+        atomic_write_text(path, page)
         written.append(path)
     return written

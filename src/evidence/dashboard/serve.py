@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EvidenceError
+from ..files import atomic_path
 from .bundle import PROJECT_ENV, check_bundle, results_folder
 from .charts import SHARED_BUNDLE_ENV
 
@@ -136,9 +137,8 @@ def share_plotly_bundle(folder: Path) -> str:
     static.mkdir(parents=True, exist_ok=True)
     target = static / name
     if not target.exists() or target.stat().st_size != source.stat().st_size:
-        temp = target.with_name(f".{name}.tmp")
-        shutil.copyfile(source, temp)
-        os.replace(temp, target)
+        with atomic_path(target) as temp:
+            shutil.copyfile(source, temp)
     return f"/voila/static/{name}"
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from .detect import Finding, NameIndex, find_personal_data, load_ner
 from .pseudonyms import KEY_FILE_NAME, PseudonymKey, create_key, load_key, load_or_create_key
-from .protect import protector
+from .protect import PrivacySetup, privacy_setup, protector
 from .replace import Pseudonymiser, Replacement, pseudonymise, pseudonymise_reading
 from .roster import KnownName, KnownNames, known_from_table, load_roster, merge
 
 __all__ = [
-    "KEY_FILE_NAME", "Finding", "KnownName", "KnownNames", "NameIndex", "PseudonymKey", "Pseudonymiser",
+    "KEY_FILE_NAME", "Finding", "KnownName", "KnownNames", "NameIndex", "PrivacySetup", "PseudonymKey",
+    "Pseudonymiser", "privacy_setup",
     "Replacement", "create_key", "find_personal_data", "known_from_table", "load_key", "load_ner",
     "load_or_create_key", "load_roster", "merge", "protector", "pseudonymise", "pseudonymise_reading",
 ]

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..nlp import NER_PIPELINES as _NER_PIPELINES
+from ..nlp import load_ner as _load_ner
 from .folding import fold  # noqa: F401 - callers use detect.fold too
 from .roster import (  # noqa: F401 - name_parts is re-exported for callers of detect
     ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, _is_post_nominal, name_key, name_parts, role_words,
@@ -468,24 +470,13 @@ def _plausible_phone(text: str, start: int, end: int) -> bool:
 
 
 # -- named-entity recognition (optional) ------------------------------------------------------------
-NER_PIPELINES = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+# The trained pipelines are loaded by evidence.nlp, the one owner of spaCy pipelines.
+NER_PIPELINES = _NER_PIPELINES
 
 
 def load_ner(name: str | None = None) -> Any | None:
-    """A trained spaCy pipeline with an ``ner`` component, or None when none is installed."""
-    import importlib.util
-
-    for candidate in ([name] if name else NER_PIPELINES):
-        # find_spec first: importing spaCy only to learn that no pipeline is installed costs seconds
-        if not candidate or not candidate.isidentifier() or importlib.util.find_spec(candidate) is None:
-            continue
-        import spacy
-
-        if spacy.util.is_package(candidate):
-            nlp = spacy.load(candidate, exclude=["lemmatizer", "textcat"])
-            if "ner" in nlp.pipe_names:
-                return nlp
-    return None
+    """A trained spaCy pipeline with an ``ner`` component, or None when none is installed (:func:`evidence.nlp.load_ner`)."""
+    return _load_ner(name)
 
 
 def find_entities(text: str, nlp: Any) -> list[Finding]:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write_text
 from ..model import content_hash
 
 
@@ -104,7 +105,5 @@ def scrub_notebook(path: str | Path, project_dir: str | Path) -> int:
     if "metadata" in notebook:  # papermill keeps the parameters (paths) there too
         notebook["metadata"] = scrub(notebook["metadata"])
     if changed:
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        atomic_write_text(path, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
     return changed

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectError
+from ..files import atomic_write_text
 from .roster import KnownName
 
 KEY_FILE_NAME = "pseudonym-key.json"
@@ -214,22 +215,11 @@ class PseudonymKey:
             "pseudonyms": dict(sorted(self.entries.items())),
             "known": self.known,
         }
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:  # the temporary file is private from the start, and the key stays 0o600
+            atomic_write_text(path, json.dumps(payload, indent=1, ensure_ascii=False), mode=0o600)
         except OSError as exc:
             raise ProjectError(f"{path}: cannot write the pseudonym key ({exc.strerror}); is the project "
                                "folder read-only? Nothing was stored.") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, indent=1, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        finally:
-            if temporary.exists():
-                temporary.unlink()
         self.path, self.changed = path, False
         self._seen = _file_state(path)
 

@@ -10,8 +10,6 @@ YAML codebook loads back with ``evidence codebook load``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from ..codebook import Codebook, save_codebook
 from ..codebook.changes import codebook_from_store
 from ..codebook.schema import SPEC_KEYS
 from ..errors import EvidenceError
+from ..files import atomic_write_bytes
 from ..project import Project
 from ..safety import spreadsheet_safe
 from .guids import GuidBook
@@ -105,15 +104,7 @@ def _docx(codebook: Codebook, title: str) -> bytes:
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(out, data)
 
 
 def export_codebook(project: Project, out: str | Path, format: str | None = None,

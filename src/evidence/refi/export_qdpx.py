@@ -18,8 +18,6 @@ byte-for-byte the same for the same project state (fixed zip timestamps, sorted 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..files import atomic_path
 from ..project import Project
 from .guids import GuidBook
 from .qde_write import project_xml
@@ -242,19 +241,11 @@ def export_qdpx(project: Project, out: str | Path, *, include_suggested: bool = 
         from .validate import validate_project
 
         validate_project(document, schema)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(zipfile.ZipInfo("project.qde", ZIP_TIME), document, zipfile.ZIP_DEFLATED)
-            for guid in sorted(texts):
-                archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), texts[guid].encode("utf-8"),
-                                 zipfile.ZIP_DEFLATED)
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("project.qde", ZIP_TIME), document, zipfile.ZIP_DEFLATED)
+        for guid in sorted(texts):
+            archive.writestr(zipfile.ZipInfo(f"sources/{guid}.txt", ZIP_TIME), texts[guid].encode("utf-8"),
+                             zipfile.ZIP_DEFLATED)
     counts = {
         "users": len(refi.users), "codes": len(refi.codes), "variables": len(refi.variables),
         "cases": len(refi.cases), "sources": len(refi.sources),

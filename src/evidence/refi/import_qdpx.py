@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import CASE_KINDS, Case, Coding, Memo, Segment, Source, content_hash
+from ..nlp import pipeline_name
 from ..project import Project
 from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
 from .guids import GuidBook
@@ -465,7 +466,7 @@ class _Importer:
             reader="refi-qdpx", encoding="utf-8", file_hash=text.file_hash, metadata=metadata,
             **{k: header.get(k, "") for k in ("date", "partnership", "school", "event", "wave")},
         )
-        segments, speakers = segment_source(source, str(self.project.config.get("spacy_pipeline") or "blank:en"))
+        segments, speakers = segment_source(source, pipeline_name(self.project.config))
         if self.privacy is None:
             return source, segments, speakers, spans
         done = self.privacy.source(source, segments, speakers, spans)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectError
 from ..model import Case, Segment, Source
-from ..privacy import KnownNames, Pseudonymiser, PseudonymKey, load_ner, load_or_create_key, load_roster
+from ..privacy import KnownNames, PrivacySetup, Pseudonymiser, PseudonymKey, privacy_setup
 from ..privacy.pseudonyms import LABELS
 from ..privacy.replace import apply_edits, offset_mapper, pseudonymise_cases
 from ..privacy.roster import GENERIC_SPEAKERS, looks_like_name
@@ -57,13 +57,21 @@ class PseudonymisedSource:
 
 @dataclass
 class ImportPrivacy:
-    """The pseudonymiser of one import: the project's key, the names it knows, and what it replaced."""
+    """The pseudonymiser of one import: the project's set-up (:func:`evidence.privacy.privacy_setup`: key,
+    names, role labels, public kinds, NER pipeline), and what it replaced."""
 
-    key: PseudonymKey
-    nlp: Any | None = None
+    setup: PrivacySetup
     replaced: Counter = field(default_factory=Counter)
     widened: int = 0
     _general: tuple[tuple[int, int], Pseudonymiser] | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> PseudonymKey:
+        return self.setup.key
+
+    @property
+    def nlp(self) -> Any | None:
+        return self.setup.nlp
 
     def worker(self, known: KnownNames | None = None) -> Pseudonymiser:
         """A pseudonymiser for ``known`` names, else for every name the key knows (kept while it knows no more)."""
@@ -71,7 +79,7 @@ class ImportPrivacy:
             return _ImportPseudonymiser(known, self.key, self.nlp)
         size = (len(self.key.entries), len(self.key.known))
         if self._general is None or self._general[0] != size:
-            self._general = (size, _ImportPseudonymiser(self.key.known_names(), self.key, self.nlp))
+            self._general = (size, _ImportPseudonymiser(self.setup.known_names(), self.key, self.nlp))
         return self._general[1]
 
     def is_pseudonym(self, value: str) -> bool:
@@ -114,7 +122,7 @@ class ImportPrivacy:
         """The key's names plus this source's speakers, school and partnership (but not pseudonyms)."""
         plain = dataclasses.replace(source, school="" if self.is_pseudonym(source.school) else source.school,
                                     partnership="" if self.is_pseudonym(source.partnership) else source.partnership)
-        return self.key.known_names().with_source(plain, segments)
+        return self.setup.known_names().with_source(plain, segments)
 
     def _speaker(self, worker: Pseudonymiser, entry: dict[str, Any]) -> dict[str, Any]:
         entry = dict(entry)
@@ -140,7 +148,7 @@ class ImportPrivacy:
 
     def cases(self, cases: list[Case]) -> list[Case]:
         """Cases with their names pseudonymised; a pupil case's name is taken as a pupil's name."""
-        known = self.key.known_names()
+        known = self.setup.known_names()
         for case in cases:
             if case.kind == "pupil" and looks_like_name(case.name) and not self.is_pseudonym(case.name):
                 known.add(case.name, "pupil", origin="refi case")
@@ -182,18 +190,11 @@ class ImportPrivacy:
 def import_privacy(project: Project, roster: str | Path | None = None) -> ImportPrivacy | None:
     """The pseudonymiser for an import into ``project``, or None when ``pseudonymise: false`` is set.
 
-    As for ingest, a roster's names are remembered in the key file, so later imports and ingests
-    without ``--roster`` still know them.
+    Set up as for ingest (:func:`evidence.privacy.privacy_setup`): a roster's names are remembered in the
+    key file, so later imports and ingests without ``--roster`` still know them.
     """
-    if not project.config.get("pseudonymise", True):
-        if roster:
-            raise ProjectError("a roster was given but `pseudonymise: false` is set in evidence.yaml")
-        return None
-    key = load_or_create_key(project.private_dir)
-    if roster:
-        key.remember(load_roster(roster))
-        key.save()
-    return ImportPrivacy(key, _ner(project.config or {}))
+    setup = privacy_setup(project, roster)
+    return None if setup is None else ImportPrivacy(setup)
 
 
 def move_spans(edits: list[Any], spans: list[tuple[int, int] | None]) -> tuple[list[tuple[int, int] | None], int]:
@@ -260,14 +261,3 @@ class _ImportPseudonymiser(Pseudonymiser):
             self._remembered[key] = [e for e in super().edits(text, list(boundaries)) if not touches_a_pseudonym(e)]
         return self._remembered[key]
 
-
-def _ner(config: dict[str, Any]) -> Any | None:
-    """A trained spaCy pipeline, chosen as ingest chooses it (``ner_pipeline`` or ``spacy_pipeline``)."""
-    if config.get("ner_pipeline") is False:
-        return None
-    name = config.get("ner_pipeline") or config.get("spacy_pipeline") or ""
-    if name and not str(name).startswith("blank:"):
-        found = load_ner(str(name))
-        if found is not None:
-            return found
-    return load_ner()

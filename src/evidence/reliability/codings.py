@@ -11,6 +11,8 @@ Units
     missing, and is left out. Pass ``units`` to say which segments they saw: one list for all coders,
     or a mapping coder -> the segments that coder saw (then the units are the segments all of them saw).
     On a unit, a code the coder did not apply counts as a decision that it is absent.
+    :func:`agreement_units` is the one rule ``evidence agreement`` and notebook 04 use: a machine coder
+    saw every unit, so the units are the segments every *human* coder among them coded.
 
 Statuses
     ``statuses=None`` (the default) counts every coding whatever its status, so a machine coder is
@@ -82,6 +84,28 @@ def _units(codings: pd.DataFrame, coders: list[str], units: Units) -> list[str]:
             f"coders {coders} have no segment in common; each must code (or have seen) the same segments"
         )
     return shared
+
+
+def agreement_units(codings: pd.DataFrame, coders: Sequence[str]) -> list[str] | None:
+    """The units agreement between ``coders`` is measured on, for ``evidence agreement`` and notebook 04 alike.
+
+    A person saw the segments they coded; a machine coder (origin not human or import,
+    :data:`evidence.coding.labels.HUMAN_ORIGINS`) saw every unit, so a segment it left uncoded is its
+    decision that no code applies there. The units are the segments every human coder among ``coders``
+    coded (at any status). None when no human is among them, or a coder has no codings at all: then
+    :func:`agreement`'s default applies (the segments each coder coded, and a clear error for a coder
+    without codings).
+    """
+    from evidence.coding.labels import HUMAN_ORIGINS
+
+    chosen = codings[codings["coder"].astype(str).isin([str(c) for c in coders])]
+    if set(chosen["coder"].astype(str)) != {str(c) for c in coders} or "origin" not in chosen.columns:
+        return None
+    human = chosen[chosen["origin"].isin(HUMAN_ORIGINS)]
+    if human.empty:
+        return None
+    seen = [set(part["segment"].astype(str)) for _, part in human.groupby("coder")]
+    return sorted(set.intersection(*seen))
 
 
 def coding_decisions(

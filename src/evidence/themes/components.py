@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from evidence.nlp import DEFAULT_PIPELINE, load_pipeline
+
 
 LARGE_CORPUS = 1000  # from this many units on, UMAP + HDBSCAN
 MIN_UNITS_PER_THEME = 3
@@ -35,19 +37,17 @@ PSEUDONYM = re.compile(r"\b(?!(?:Year|Stage|Level|Grade|Form|Room|Item|Page|Step
 
 
 class LemmaTokenizer:
-    """Lower-cased lemmas of content words (spaCy blank English + lookup lemmatiser).
+    """Lower-cased lemmas of content words (the :mod:`evidence.nlp` pipeline for words: by default spaCy
+    blank English + lookup lemmatiser).
 
     Called on a text it returns unigrams and the bigrams of *adjacent* content words, so a stop
     word between two words ("shy *to put* hand") never makes a false bigram. Pseudonyms
     (:data:`PSEUDONYM`) and the words in ``exclude`` (speakers' names) never become terms.
     """
 
-    def __init__(self, bigrams: bool = True, exclude: frozenset[str] | set[str] = frozenset()) -> None:
-        import spacy
-
-        self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        self.nlp.initialize()
+    def __init__(self, bigrams: bool = True, exclude: frozenset[str] | set[str] = frozenset(),
+                 pipeline: str = DEFAULT_PIPELINE) -> None:
+        self.nlp = load_pipeline(pipeline, purpose="words")
         self.stop_words = self.nlp.Defaults.stop_words
         self.bigrams = bigrams
         self.exclude = frozenset(w.lower() for w in exclude)
