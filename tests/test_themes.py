@@ -186,9 +186,8 @@ def test_label_sections_prefers_codes_then_themes():
 
 
 @pytest.fixture()
-def project(tmp_path, embedder):
-    from evidence.project import Project
-
+def project(tmp_path, make_project, embedder):
+    """Pupil quotes and a roundtable on three topics, with MiniLM embeddings (seed 3)."""
     units = corpus()
     table = tmp_path / "pupil_quotes.csv"
     units.assign(pupil=[f"P{i:03d}" for i in range(len(units))], school="Northfield",
@@ -201,7 +200,7 @@ def project(tmp_path, embedder):
         lines += [f"{['Ana Lee', 'Ben Cole'][i % 2]} (Teacher): {templates[i % 3].format(fillers[i])}"
                   for i in range(6)]
     transcript.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-    p = Project.init(tmp_path / "project", embedder="minilm", seed=3)
+    p = make_project(embedder="minilm", seed=3)
     # share the module's warm embedding cache so the model loads once
     cache = p.cache_dir / "embeddings"
     cache.mkdir(parents=True, exist_ok=True)
@@ -213,8 +212,7 @@ def project(tmp_path, embedder):
         warnings.simplefilter("ignore")
         report = p.ingest([table, transcript])
     assert report.ok, [f.message for f in report.failed]
-    yield p
-    p.close()
+    return p
 
 
 def test_store_load_round_trip_without_pickle(project):
