@@ -34,6 +34,7 @@ def test_codebook_show_and_bad_codebook(sample_dir: str, tmp_path: Path, capsys:
     assert f"{bad}, line 2: code 'x' has unknown parent 'nowhere'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_import_then_learning_curve_json(sample_dir: str, capsys: pytest.CaptureFixture) -> None:
     assert main(["import-codings", "--project", sample_dir, str(SAMPLE / "codings" / "researcher_a.csv"),
                  "--coder", "A"]) == 0

@@ -27,6 +27,7 @@ def index(sample_bundle):
     return build_index(load_bundle(sample_bundle))
 
 
+@pytest.mark.slow
 def test_bundle_reads_every_documented_table(sample_bundle):
     bundle = load_bundle(sample_bundle)
     assert len(bundle.segments) and len(bundle.codings) and len(bundle.effects) and len(bundle.voice_pairs)
@@ -55,6 +56,7 @@ FILTER_CASES = [
 
 
 @pytest.mark.parametrize("case", FILTER_CASES, ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()) or "none")
+@pytest.mark.slow
 def test_filters_match_a_direct_pandas_computation(sample_bundle, index, case):
     filters = {k: pick(sample_bundle, k) if v == f"@{k}" else v for k, v in case.items()}
     expected = expected_units(sample_bundle, **filters)
@@ -63,6 +65,7 @@ def test_filters_match_a_direct_pandas_computation(sample_bundle, index, case):
     assert page["id"].tolist() == expected[:50]
 
 
+@pytest.mark.slow
 def test_filters_pick_real_values_of_the_sample(sample_bundle, index):
     # the selections above are not trivially empty or everything
     school, partnership = pick(sample_bundle, "school"), pick(sample_bundle, "partnership")
@@ -71,6 +74,7 @@ def test_filters_pick_real_values_of_the_sample(sample_bundle, index):
     assert 0 < quote_page(index, Filters(school=school, wave="before", search="maths"))[1] < 50
 
 
+@pytest.mark.slow
 def test_prevalence_counts_units_with_the_code_or_below(sample_bundle, index):
     from evidence.dashboard.filters import prevalence
 
@@ -93,6 +97,7 @@ def test_highlight_marks_spans_by_source_offset_and_matched_words():
     assert highlight("<b>x</b>", 0, codings.iloc[0:0]) == "&lt;b&gt;x&lt;/b&gt;"
 
 
+@pytest.mark.slow
 def test_filter_change_is_fast_on_100000_segments(index):
     import time
 
@@ -106,6 +111,7 @@ def test_filter_change_is_fast_on_100000_segments(index):
     assert time.perf_counter() - started < 2.0  # generous: the bench measures the real figure
 
 
+@pytest.mark.slow
 def test_export_writes_self_contained_pages_without_names_or_code(sample_bundle, tmp_path):
     from evidence.dashboard.export import export_html
 
@@ -170,6 +176,7 @@ def test_live_charts_import_the_shared_plotly_bundle_when_the_server_offers_one(
     assert list(chart.data[0].y) == ["b", "a"]
 
 
+@pytest.mark.slow
 def test_commands_say_clearly_when_there_is_no_bundle(tmp_path):
     for command in (["dashboards", "--port", "0"], ["export-html"]):
         result = subprocess.run([sys.executable, "-m", "evidence", *command, "--project", str(tmp_path)],
@@ -178,6 +185,7 @@ def test_commands_say_clearly_when_there_is_no_bundle(tmp_path):
         assert "no results bundle here" in result.stderr
 
 
+@pytest.mark.slow
 def test_dashboards_never_import_models(sample_bundle):
     code = ("import sys; from evidence.dashboard import dashboard_module, DASHBOARDS\n"
             "from evidence.dashboard.export import export_html\n"

@@ -24,6 +24,7 @@ UPDATE_TIMEOUT = 30_000
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a Voila server and chromium pages: minutes
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
                                                      "(apt-get install chromium; .ci/run installs it)"),
 ]

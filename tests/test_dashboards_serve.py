@@ -20,6 +20,8 @@ from dashboard_other_bundle import build_other_bundle
 from evidence.dashboard import DASHBOARDS, dashboard_module
 from evidence.dashboard.serve import free_port
 
+pytestmark = pytest.mark.slow  # builds a bundle through the CLI and starts `evidence dashboards`: minutes
+
 START_TIMEOUT = 120
 
 

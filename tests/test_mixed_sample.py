@@ -51,6 +51,7 @@ def test_sample_results_tables_load(direct):
     assert schools.kind == "dfe-ks4" and schools.schools == len(pd.read_csv(SAMPLE / "quant" / "schools_ks4.csv"))
 
 
+@pytest.mark.slow
 def test_sample_effect_size_matches_statsmodels(direct):
     from statsmodels.stats.meta_analysis import effectsize_smd
 

@@ -82,6 +82,7 @@ def test_glued_pseudonyms_and_fragments_are_told_apart(project_dir):
         assert dict(name_categories(text, find_names(text, index), pattern, index)) == expected, text
 
 
+@pytest.mark.slow
 def test_saved_outcomes_stay_in_private(project_dir, capsys):
     (project_dir / "private" / "results.csv").write_text(
         "pupil_id,pupil_name,school,group,pre_score,post_score\nX1,Morwenna Quiller,Tregarth Academy,tutored,90,95\n"

@@ -122,6 +122,7 @@ def ingest_one(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_sigkill_during_coding_keeps_every_committed_coding(tmp_path):
     from evidence.project import Project
 
@@ -144,6 +145,7 @@ def test_sigkill_during_coding_keeps_every_committed_coding(tmp_path):
     assert len(stored - set(committed)) <= 1  # at most the one committed between the child's last print and the kill
 
 
+@pytest.mark.slow
 def test_reader_and_writer_at_the_same_time(tmp_path):
     from evidence.project import Project
 
