@@ -19,20 +19,13 @@ STARTER = Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Project:
-    quotes = tmp_path / "quotes.csv"
-    quotes.write_text(
-        "id,pupil,school,wave,text\n"
-        "q1,P001,Oak School,before,I was too shy to speak in class.\n"
-        "q2,P001,Oak School,after,Now I put my hand up and I made friends.\n"
-        "q3,P002,Elm Academy,before,Maths is boring and I never listen.\n",
-        encoding="utf-8",
-    )
-    project = Project.init(tmp_path / "proj")
-    assert project.ingest([quotes]).ok
-    load_into_project(project, load_codebook(STARTER), author="Ana")
-    yield project
-    project.close()
+def project(make_project) -> Project:
+    """Three pupil quotes and the starter codebook, loaded by Ana."""
+    quotes = ("id,pupil,school,wave,text\n"
+              "q1,P001,Oak School,before,I was too shy to speak in class.\n"
+              "q2,P001,Oak School,after,Now I put my hand up and I made friends.\n"
+              "q3,P002,Elm Academy,before,Maths is boring and I never listen.\n")
+    return make_project("proj", corpus={"quotes.csv": quotes}, codebook=STARTER, author="Ana")
 
 
 def _code(project: Project, coding_id: int) -> str:

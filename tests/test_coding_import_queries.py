@@ -7,8 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evidence.codebook import load_codebook
-from evidence.codebook.changes import load_into_project, project_codebook
+from evidence.codebook.changes import project_codebook
 from evidence.coding import human
 from evidence.coding.queries import code_frequencies, code_quotes, cooccurrence, cooccurrence_pairs
 from evidence.coding.spreadsheets import import_codings
@@ -27,14 +26,9 @@ QUOTES = (
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Project:
-    quotes = tmp_path / "quotes.csv"
-    quotes.write_text(QUOTES, encoding="utf-8")
-    project = Project.init(tmp_path / "proj")
-    assert project.ingest([quotes]).ok
-    load_into_project(project, load_codebook(STARTER))
-    yield project
-    project.close()
+def project(make_project) -> Project:
+    """Four pupil quotes and the starter codebook."""
+    return make_project("proj", corpus={"quotes.csv": QUOTES}, codebook=STARTER)
 
 
 def test_long_csv_by_id_and_name_with_row_numbers(project: Project, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from dashboard_bundle import expected_units, roster_names, shared_bundle
+from dashboard_bundle import expected_units, roster_names
 
 from evidence.dashboard import DASHBOARDS
 from evidence.dashboard.bundle import load_bundle
@@ -23,17 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return shared_bundle(tmp_path_factory)
+def index(sample_bundle):
+    return build_index(load_bundle(sample_bundle))
 
 
-@pytest.fixture(scope="module")
-def index(project):
-    return build_index(load_bundle(project))
-
-
-def test_bundle_reads_every_documented_table(project):
-    bundle = load_bundle(project)
+@pytest.mark.slow
+def test_bundle_reads_every_documented_table(sample_bundle):
+    bundle = load_bundle(sample_bundle)
     assert len(bundle.segments) and len(bundle.codings) and len(bundle.effects) and len(bundle.voice_pairs)
     assert {"school", "partnership", "role", "wave", "source_title"} <= set(bundle.segments.columns)
     assert set(bundle.voice_pairs["change"]) <= {"appeared", "vanished", "kept"}
@@ -44,9 +40,9 @@ def test_missing_bundle_is_a_clear_error(tmp_path):
         load_bundle(tmp_path)
 
 
-def pick(project: Path, field: str, rank: int = 0) -> str:
+def pick(sample_bundle: Path, field: str, rank: int = 0) -> str:
     """The ``rank``-th most common value of a unit field (pseudonyms differ from build to build)."""
-    segments = pd.read_parquet(project / "results" / "segments.parquet")
+    segments = pd.read_parquet(sample_bundle / "results" / "segments.parquet")
     units = segments[segments["kind"].isin(["quote", "turn"]) & segments[field].ne("")]
     return str(units[field].value_counts().index[rank])
 
@@ -60,29 +56,32 @@ FILTER_CASES = [
 
 
 @pytest.mark.parametrize("case", FILTER_CASES, ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()) or "none")
-def test_filters_match_a_direct_pandas_computation(project, index, case):
-    filters = {k: pick(project, k) if v == f"@{k}" else v for k, v in case.items()}
-    expected = expected_units(project, **filters)
+@pytest.mark.slow
+def test_filters_match_a_direct_pandas_computation(sample_bundle, index, case):
+    filters = {k: pick(sample_bundle, k) if v == f"@{k}" else v for k, v in case.items()}
+    expected = expected_units(sample_bundle, **filters)
     page, total = quote_page(index, Filters(**filters), limit=50)
     assert total == len(expected)
     assert page["id"].tolist() == expected[:50]
 
 
-def test_filters_pick_real_values_of_the_sample(project, index):
+@pytest.mark.slow
+def test_filters_pick_real_values_of_the_sample(sample_bundle, index):
     # the selections above are not trivially empty or everything
-    school, partnership = pick(project, "school"), pick(project, "partnership")
+    school, partnership = pick(sample_bundle, "school"), pick(sample_bundle, "partnership")
     assert 20 < quote_page(index, Filters(school=school))[1] < len(index.units)
     assert quote_page(index, Filters(code="fizzle.turnover", partnership=partnership))[1] > 0
     assert 0 < quote_page(index, Filters(school=school, wave="before", search="maths"))[1] < 50
 
 
-def test_prevalence_counts_units_with_the_code_or_below(project, index):
+@pytest.mark.slow
+def test_prevalence_counts_units_with_the_code_or_below(sample_bundle, index):
     from evidence.dashboard.filters import prevalence
 
     mask = filter_mask(index, Filters(wave="after"))
     table = prevalence(index, mask, level=None).set_index("code")
     for code in ("features", "outcomes.confidence", "fizzle"):
-        assert table.loc[code, "units"] == len(expected_units(project, wave="after", code=code))
+        assert table.loc[code, "units"] == len(expected_units(sample_bundle, wave="after", code=code))
 
 
 def test_highlight_marks_spans_by_source_offset_and_matched_words():
@@ -98,6 +97,7 @@ def test_highlight_marks_spans_by_source_offset_and_matched_words():
     assert highlight("<b>x</b>", 0, codings.iloc[0:0]) == "&lt;b&gt;x&lt;/b&gt;"
 
 
+@pytest.mark.slow
 def test_filter_change_is_fast_on_100000_segments(index):
     import time
 
@@ -111,10 +111,11 @@ def test_filter_change_is_fast_on_100000_segments(index):
     assert time.perf_counter() - started < 2.0  # generous: the bench measures the real figure
 
 
-def test_export_writes_self_contained_pages_without_names_or_code(project, tmp_path):
+@pytest.mark.slow
+def test_export_writes_self_contained_pages_without_names_or_code(sample_bundle, tmp_path):
     from evidence.dashboard.export import export_html
 
-    paths = export_html(project, tmp_path / "html")
+    paths = export_html(sample_bundle, tmp_path / "html")
     assert [p.stem for p in paths] == list(DASHBOARDS)
     names = re.compile(r"\b(" + "|".join(re.escape(n) for n in roster_names()) + r")\b")
     for path in paths:
@@ -175,6 +176,7 @@ def test_live_charts_import_the_shared_plotly_bundle_when_the_server_offers_one(
     assert list(chart.data[0].y) == ["b", "a"]
 
 
+@pytest.mark.slow
 def test_commands_say_clearly_when_there_is_no_bundle(tmp_path):
     for command in (["dashboards", "--port", "0"], ["export-html"]):
         result = subprocess.run([sys.executable, "-m", "evidence", *command, "--project", str(tmp_path)],
@@ -183,10 +185,11 @@ def test_commands_say_clearly_when_there_is_no_bundle(tmp_path):
         assert "no results bundle here" in result.stderr
 
 
-def test_dashboards_never_import_models(project):
+@pytest.mark.slow
+def test_dashboards_never_import_models(sample_bundle):
     code = ("import sys; from evidence.dashboard import dashboard_module, DASHBOARDS\n"
             "from evidence.dashboard.export import export_html\n"
-            f"export_html({str(project)!r}, {str(project / 'html-check')!r})\n"
+            f"export_html({str(sample_bundle)!r}, {str(sample_bundle / 'html-check')!r})\n"
             "bad = [m for m in ('torch', 'bertopic', 'umap', 'sentence_transformers') if m in sys.modules]\n"
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_bundle import expected_units, roster_names, shared_bundle
+from dashboard_bundle import expected_units, roster_names
 from dashboard_other_bundle import build_other_bundle
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,21 +24,17 @@ UPDATE_TIMEOUT = 30_000
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a Voila server and chromium pages: minutes
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
                                                      "(apt-get install chromium; .ci/run installs it)"),
 ]
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Path:
-    return shared_bundle(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def server(project):
+def server(sample_bundle):
     from evidence.dashboard.serve import start
 
-    running = start(project, preheat=False)  # preheating all four at once competes with the first page for CPU
+    running = start(sample_bundle, preheat=False)  # preheating all four at once competes with the first page for CPU
     yield running
     running.stop()
 
@@ -58,11 +54,11 @@ def other_server(other_project):
 
 
 @pytest.fixture(scope="session")
-def exported(project, tmp_path_factory) -> dict[str, Path]:
+def exported(sample_bundle, tmp_path_factory) -> dict[str, Path]:
     """The offline export of the sample, written once: dashboard name -> page."""
     from evidence.dashboard.export import export_html
 
-    return {path.stem: path for path in export_html(project, tmp_path_factory.mktemp("export"))}
+    return {path.stem: path for path in export_html(sample_bundle, tmp_path_factory.mktemp("export"))}
 
 
 @pytest.fixture(scope="session")
@@ -169,8 +165,8 @@ def table_column(page, name: str, column: str) -> dict[str, str]:
     }""", [name, column])
 
 
-def most_common(project: Path, field: str) -> str:
-    segments = pd.read_parquet(project / "results" / "segments.parquet")
+def most_common(sample_bundle: Path, field: str) -> str:
+    segments = pd.read_parquet(sample_bundle / "results" / "segments.parquet")
     units = segments[segments["kind"].isin(["quote", "turn"]) & segments[field].ne("")]
     return str(units[field].value_counts().index[0])
 
@@ -179,14 +175,14 @@ def shown_units(visit: Visit) -> list[str]:
     return visit.page.eval_on_selector_all(".ev-quotes li[data-unit]", "els => els.map(e => e.dataset.unit)")
 
 
-def test_theme_explorer_filters_match_pandas(server, browser, project):
+def test_theme_explorer_filters_match_pandas(server, browser, sample_bundle):
     visit = Visit(browser, server.page("2_theme_explorer"))
     visit.check_clean(charts=2, tables=2)
-    everything = expected_units(project)
+    everything = expected_units(sample_bundle)
     visit.wait_count(".ev-quotes .ev-count", len(everything))
     assert shown_units(visit) == everything[:50]
 
-    school = most_common(project, "school")
+    school = most_common(sample_bundle, "school")
     steps = [
         (".ev-filter-school", school, dict(school=school)),
         (".ev-filter-wave", "after", dict(school=school, wave="after")),
@@ -195,7 +191,7 @@ def test_theme_explorer_filters_match_pandas(server, browser, project):
     previous = len(everything)
     for selector, label, filters in steps:
         visit.select(selector, label)
-        expected = expected_units(project, **filters)
+        expected = expected_units(sample_bundle, **filters)
         assert len(expected) != previous, f"{filters} does not change the selection; pick another value"
         visit.wait_count(".ev-quotes .ev-count", len(expected))
         assert shown_units(visit) == expected[:50]
@@ -203,7 +199,7 @@ def test_theme_explorer_filters_match_pandas(server, browser, project):
 
     visit.page.fill(".ev-filter-search input", "maths")
     visit.page.press(".ev-filter-search input", "Enter")
-    expected = expected_units(project, school=school, wave="after", code="outcomes", search="maths")
+    expected = expected_units(sample_bundle, school=school, wave="after", code="outcomes", search="maths")
     assert len(expected) != previous
     visit.wait_count(".ev-quotes .ev-count", len(expected))
     assert shown_units(visit) == expected[:50]
@@ -212,40 +208,41 @@ def test_theme_explorer_filters_match_pandas(server, browser, project):
     visit.page.close()
 
 
-def marked_codes(project: Path, role: str) -> dict[str, str]:
-    codes = pd.read_parquet(project / "results" / "codes.parquet")
+def marked_codes(sample_bundle: Path, role: str) -> dict[str, str]:
+    codes = pd.read_parquet(sample_bundle / "results" / "codes.parquet")
     chosen = codes[codes["dashboard"] == role]
     return dict(zip(chosen["id"], chosen["name"]))
 
 
-def test_partnership_overview_counts_match_pandas(server, browser, project):
-    features = marked_codes(project, "feature")
+def test_partnership_overview_counts_match_pandas(server, browser, sample_bundle):
+    features = marked_codes(sample_bundle, "feature")
     assert len(features) == 4  # the starter codebook marks its four features (dashboard: feature)
     visit = Visit(browser, server.page("1_partnership_overview"))
     visit.check_clean(charts=1, tables=2)
-    school = most_common(project, "school")
+    school = most_common(sample_bundle, "school")
     visit.select(".ev-filter-selection", f"School: {school}")
     visit.page.wait_for_selector(f"text=Features of a good partnership \u2014 {school}", timeout=UPDATE_TIMEOUT)
     shown = table_column(visit.page, "features", "supporting quotes")
-    expected = {name: str(len(expected_units(project, school=school, code=code))) for code, name in features.items()}
+    expected = {name: str(len(expected_units(sample_bundle, school=school, code=code)))
+                for code, name in features.items()}
     assert shown == expected
     assert "effect size g =" in visit.page.inner_text(".ev-headline")
     results = table_column(visit.page, "schools", "Progress 8")  # the school's KS4 results beside its themes
     assert list(results) == [school]
-    warnings = marked_codes(project, "warning")
+    warnings = marked_codes(sample_bundle, "warning")
     raised = table_column(visit.page, "warnings", "times raised")
     assert raised and set(raised) <= set(warnings.values())
     for code, name in warnings.items():
         if name in raised:
-            assert raised[name] == str(len(expected_units(project, school=school, code=code)))
+            assert raised[name] == str(len(expected_units(sample_bundle, school=school, code=code)))
     visit.check_clean(charts=1, tables=2)
     visit.page.close()
 
 
-def test_pupil_voice_pairs_match_pandas(server, browser, project):
+def test_pupil_voice_pairs_match_pandas(server, browser, sample_bundle):
     visit = Visit(browser, server.page("3_pupil_voice"))
     visit.check_clean(charts=1, tables=2)
-    pairs = pd.read_parquet(project / "results" / "voice_pairs.parquet")
+    pairs = pd.read_parquet(sample_bundle / "results" / "voice_pairs.parquet")
     visit.wait_count(".ev-pairs .ev-count", len(pairs))
     visit.select(".ev-filter-code", "\u2003Confidence")  # sub-themes are indented under their theme
     chosen = pairs[pairs["code"] == "outcomes.confidence"]
@@ -257,10 +254,10 @@ def test_pupil_voice_pairs_match_pandas(server, browser, project):
     visit.page.close()
 
 
-def test_evidence_and_outcomes_shows_effects_first_and_plain_columns(server, browser, project, tmp_path):
+def test_evidence_and_outcomes_shows_effects_first_and_plain_columns(server, browser, sample_bundle, tmp_path):
     visit = Visit(browser, server.page("4_evidence_and_outcomes"))
     visit.check_clean(charts=2, tables=3)
-    effects = pd.read_parquet(project / "results" / "effects.parquet").dropna(subset=["g"])
+    effects = pd.read_parquet(sample_bundle / "results" / "effects.parquet").dropna(subset=["g"])
     assert visit.count('table[data-table="effects"] tbody tr') == len(effects)
     sections = visit.page.eval_on_selector_all(".ev-section[data-section]", "els => els.map(e => e.dataset.section)")
     assert sections.index("effects") < sections.index("joint")  # effect sizes near the top
@@ -288,10 +285,10 @@ def test_evidence_and_outcomes_shows_effects_first_and_plain_columns(server, bro
     visit.page.close()
 
 
-def test_a_counted_theme_is_equal_across_dashboards(server, browser, project):
-    features = marked_codes(project, "feature")
+def test_a_counted_theme_is_equal_across_dashboards(server, browser, sample_bundle):
+    features = marked_codes(sample_bundle, "feature")
     code, name = sorted(features.items())[0]
-    expected = str(len(expected_units(project, code=code)))
+    expected = str(len(expected_units(sample_bundle, code=code)))
     counts = {}
     visit = Visit(browser, server.page("1_partnership_overview"))  # "All the evidence" comes first
     visit.check_clean(charts=1, tables=2)
@@ -393,7 +390,7 @@ def test_static_export_lays_out_without_a_chart_covering_a_table(browser, export
         context.close()
 
 
-def test_static_overview_picker_works_offline_by_keyboard(browser, project, exported):
+def test_static_overview_picker_works_offline_by_keyboard(browser, sample_bundle, exported):
     path = exported["1_partnership_overview"]
     context, page, errors, blocked = offline_page(browser, path, 1280)
     labels = page.eval_on_selector_all("#ev-choice option", "os => os.map(o => o.textContent)")
@@ -404,8 +401,8 @@ def test_static_overview_picker_works_offline_by_keyboard(browser, project, expo
     field, value = chosen.split(": ", 1)
     page.wait_for_selector(f"text=Features of a good partnership \u2014 {value}")
     shown = table_column(page, "features", "supporting quotes")
-    features = marked_codes(project, "feature")
-    assert shown == {name: str(len(expected_units(project, **{field.lower(): value}, code=code)))
+    features = marked_codes(sample_bundle, "feature")
+    assert shown == {name: str(len(expected_units(sample_bundle, **{field.lower(): value}, code=code)))
                      for code, name in features.items()}
     check_charts_and_tables(page)
     assert page.evaluate(OVERLAPS_JS)["hits"] == 0
@@ -413,7 +410,7 @@ def test_static_overview_picker_works_offline_by_keyboard(browser, project, expo
     context.close()
 
 
-def test_static_explorer_filters_work_offline(browser, project, exported):
+def test_static_explorer_filters_work_offline(browser, sample_bundle, exported):
     path = exported["2_theme_explorer"]
     context, page, errors, blocked = offline_page(browser, path, 1280)
 
@@ -421,26 +418,26 @@ def test_static_explorer_filters_work_offline(browser, project, exported):
         count = int(page.get_attribute(".ev-quotes .ev-count", "data-count"))
         return count, page.eval_on_selector_all(".ev-quotes li[data-unit]", "els => els.map(e => e.dataset.unit)")
 
-    everything = expected_units(project)
+    everything = expected_units(sample_bundle)
     assert shown() == (len(everything), everything[:50])
-    school = most_common(project, "school")
+    school = most_common(sample_bundle, "school")
     page.select_option('select[data-filter="school"]', value=school)
     page.select_option('select[data-filter="wave"]', value="after")
-    expected = expected_units(project, school=school, wave="after")
+    expected = expected_units(sample_bundle, school=school, wave="after")
     assert shown() == (len(expected), expected[:50])
     page.select_option('select[data-filter="code"]', label="Pupil outcomes")
     page.fill('input[data-filter="search"]', "maths")
     page.press('input[data-filter="search"]', "Enter")
-    expected = expected_units(project, school=school, wave="after", code="outcomes", search="maths")
+    expected = expected_units(sample_bundle, school=school, wave="after", code="outcomes", search="maths")
     assert shown() == (len(expected), expected[:50])
     # the chart and its table follow the filters, by the same counting rule
     page.fill('input[data-filter="search"]', "")
     page.press('input[data-filter="search"]', "Enter")
-    codes = pd.read_parquet(project / "results" / "codes.parquet")
+    codes = pd.read_parquet(sample_bundle / "results" / "codes.parquet")
     counts = table_column(page, "prevalence", "quotes")
     for code, name in zip(codes["id"], codes["name"]):
         if name in counts:
-            assert counts[name] == str(len(expected_units(project, school=school, wave="after", code=code)))
+            assert counts[name] == str(len(expected_units(sample_bundle, school=school, wave="after", code=code)))
     bars = page.evaluate("""() => { const d = document.querySelector('section[data-section="prevalence"] .plotly-graph-div');
                                return Object.fromEntries(d.data[0].y.map((y, i) => [y, String(d.data[0].x[i])])); }""")
     assert bars == counts

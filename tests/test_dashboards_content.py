@@ -44,6 +44,7 @@ def test_codebook_dashboard_field_is_read_checked_and_published():
         c.id for c in starter if c.parent == "fizzle"}
 
 
+@pytest.mark.slow
 def test_overview_without_feature_metadata_shows_the_most_raised_codes(other):
     from evidence.dashboard.overview import build_sections
 
@@ -59,6 +60,7 @@ def test_overview_without_feature_metadata_shows_the_most_raised_codes(other):
     assert "No school results" in sections["schools"].empty
 
 
+@pytest.mark.slow
 def test_every_dashboard_of_a_bare_bundle_says_what_it_lacks(other, tmp_path):
     from evidence.dashboard.export import export_html
 
@@ -72,6 +74,7 @@ def test_every_dashboard_of_a_bare_bundle_says_what_it_lacks(other, tmp_path):
             assert chart.startswith("Chart: ") and re.search(r"\d", chart)
 
 
+@pytest.mark.slow
 def test_joint_display_reads_plainly_and_counts_by_the_rule(other):
     from evidence.dashboard.outcomes import joint_table
     from evidence.mixed.joint import joint_display
@@ -135,6 +138,7 @@ def test_downloads_hold_the_table_and_never_a_formula():
     assert 'download="prevalence.csv"' in links and 'aria-label="Download the table Quotes per theme as CSV"' in links
 
 
+@pytest.mark.slow
 def test_school_results_show_dfe_suppression_as_such(other):
     from evidence.dashboard.schools import school_results
 

@@ -20,11 +20,14 @@ from dashboard_other_bundle import build_other_bundle
 from evidence.dashboard import DASHBOARDS, dashboard_module
 from evidence.dashboard.serve import free_port
 
+pytestmark = pytest.mark.slow  # builds a bundle through the CLI and starts `evidence dashboards`: minutes
+
 START_TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def other_bundle(tmp_path_factory) -> Path:
+    """The second corpus (tests/dashboard_other_bundle.py) as a project folder with its results bundle."""
     return build_other_bundle(tmp_path_factory.mktemp("served"))
 
 
@@ -65,9 +68,9 @@ def stop_and_check(process: subprocess.Popen, port: int, signum: int) -> None:
     assert port_is_free(port)
 
 
-def test_dashboards_from_inside_the_project_answer_with_content_then_sigterm_stops_everything(project):
+def test_dashboards_from_inside_the_project_answer_with_content_then_sigterm_stops_everything(other_bundle):
     port = free_port()
-    process = start_in(project, port)
+    process = start_in(other_bundle, port)
     try:
         for name in DASHBOARDS:
             status, page = visit(port, name)
@@ -84,9 +87,9 @@ def test_dashboards_from_inside_the_project_answer_with_content_then_sigterm_sto
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT])
-def test_sighup_and_sigint_stop_voila_and_its_kernels(project, signum):
+def test_sighup_and_sigint_stop_voila_and_its_kernels(other_bundle, signum):
     port = free_port()
-    process = start_in(project, port)
+    process = start_in(other_bundle, port)
     try:
         stop_and_check(process, port, signum)
     finally:

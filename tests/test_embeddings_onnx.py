@@ -26,6 +26,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.slow
 def test_default_is_the_onnx_model_and_matches_pytorch(tmp_path: Path) -> None:
     fast = get_embedder(None, cache_dir=tmp_path)
     assert isinstance(fast, OnnxMiniLMEmbedder)
@@ -38,6 +39,7 @@ def test_default_is_the_onnx_model_and_matches_pytorch(tmp_path: Path) -> None:
     assert fast.cache.count(fast.model_id) == reference.cache.count(reference.model_id) == len(set(TEXTS))
 
 
+@pytest.mark.slow
 def test_a_text_gets_the_same_vector_in_any_batch() -> None:
     embedder = get_embedder("minilm-onnx")  # no cache: everything computed
     alone = np.vstack([embedder.embed([t]) for t in TEXTS])

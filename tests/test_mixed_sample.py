@@ -18,25 +18,18 @@ from evidence.mixed.theme_outcomes import case_outcomes, theme_by_school, theme_
 from evidence.mixed.voice import before_after
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
-pytestmark = pytest.mark.skipif(not (SAMPLE / "quant" / "pupils.csv").exists(),
-                                reason=f"sample corpus not generated at {SAMPLE}")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    from evidence.codebook import load_codebook
-    from evidence.codebook.changes import load_into_project
+def coded_sample(make_module_project):
+    """The sample's pupil quotes (not pseudonymised), the codebook and researcher A's codings."""
     from evidence.model import Coding
-    from evidence.project import Project
 
-    project = Project.init(tmp_path_factory.mktemp("sample") / "project", pseudonymise=False)
-    report = project.ingest([SAMPLE / "quotes" / "pupil_quotes.csv"])
-    assert report.ok, report.failed
-    load_into_project(project, load_codebook(SAMPLE.parent / "codebook.yaml"))
     codings = pd.read_csv(SAMPLE / "codings" / "researcher_a.csv")
-    project.add_codings([Coding(segment=row.id, code=row.code, coder="researcher_a") for row in codings.itertuples()])
-    yield project
-    project.close()
+    return make_module_project(
+        "project", corpus=[SAMPLE / "quotes" / "pupil_quotes.csv"], codebook=SAMPLE.parent / "codebook.yaml",
+        codings=[Coding(segment=row.id, code=row.code, coder="researcher_a") for row in codings.itertuples()],
+        pseudonymise=False)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +51,7 @@ def test_sample_results_tables_load(direct):
     assert schools.kind == "dfe-ks4" and schools.schools == len(pd.read_csv(SAMPLE / "quant" / "schools_ks4.csv"))
 
 
+@pytest.mark.slow
 def test_sample_effect_size_matches_statsmodels(direct):
     from statsmodels.stats.meta_analysis import effectsize_smd
 
@@ -72,9 +66,9 @@ def test_sample_effect_size_matches_statsmodels(direct):
     assert between["ci_low"] < between["g"] < between["ci_high"]
 
 
-def test_sample_joint_display_matches_pandas(project, direct):
+def test_sample_joint_display_matches_pandas(coded_sample, direct):
     quotes, coded, pupils = direct
-    segments, codings = project.segments(), project.codings()
+    segments, codings = coded_sample.segments(), coded_sample.codings()
     pupil_table = load_outcomes(SAMPLE / "quant" / "pupils.csv")
     ks4 = load_outcomes(SAMPLE / "quant" / "schools_ks4.csv")
     links = link_cases(segments, pupils=pupil_table.frame, schools=ks4.frame,
@@ -86,7 +80,7 @@ def test_sample_joint_display_matches_pandas(project, direct):
     groups = {case: group for case, group in zip(pupils["pupil_id"], pupils["group"]) if case in to_pupil.values()}
     case_codes = case_by_code(segments, codings)
     outcomes = theme_outcomes(case_codes, case_outcomes(pupil_table.frame, to_pupil))
-    table = joint_display(segments, codings, codes=project.codes(), groups=groups, outcomes=outcomes)
+    table = joint_display(segments, codings, codes=coded_sample.codes(), groups=groups, outcomes=outcomes)
     table = table.set_index("code")
 
     for code, part in coded.groupby("code"):
@@ -117,9 +111,9 @@ def test_sample_joint_display_matches_pandas(project, direct):
     assert by_school["P8MEA"].notna().all() and by_school["school"].notna().all()
 
 
-def test_sample_before_after(project, direct):
+def test_sample_before_after(coded_sample, direct):
     quotes, coded, _ = direct
-    voice = before_after(project.segments(), project.codings())
+    voice = before_after(coded_sample.segments(), coded_sample.codings())
     waves = quotes[quotes["pupil"] != ""].groupby("pupil")["wave"].agg(set)
     paired = {p for p, w in waves.items() if {"before", "after"} <= w}
     assert set(voice["case"]) <= paired

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence import ingest
 from evidence.errors import InputError, ProjectError
 from evidence.model import Segment, Source
 from evidence.privacy import (
@@ -291,7 +292,6 @@ def test_ner_finds_unlisted_people():
 
 
 def test_pseudonymise_reading_from_the_transcript_reader(tmp_path, roster, key):
-    ingest = pytest.importorskip("evidence.ingest")
     path = tmp_path / "roundtable.txt"
     path.write_text("Sarah Lindqvist: Jayden Okafor has grown so much.\n"
                     "Tom Reyes: At Northfield we saw it too, Jayden's reading age went up.\n", encoding="utf-8")

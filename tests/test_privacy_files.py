@@ -15,7 +15,7 @@ from evidence.project import Project
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch, capsys):
+def project_dir(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--project", "."]) == 0
     # the corpus inside the project folder (init makes it): an input, not an output
@@ -36,24 +36,24 @@ def report(capsys) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_a_clean_project_with_its_corpus_inside_passes(project, capsys):
+def test_a_clean_project_with_its_corpus_inside_passes(project_dir, capsys):
     code, out = report(capsys)
     assert code == 0 and out["files"] == [] and out["leaks"] == []
 
 
-def test_names_left_in_outputs_are_counted_per_file_and_kind(project, capsys):
-    key = load_key(project / "private")
+def test_names_left_in_outputs_are_counted_per_file_and_kind(project_dir, capsys):
+    key = load_key(project_dir / "private")
     pupil = next(p for p, e in key.entries.items() if e["original"] == "Morwenna Quiller")
-    (project / "results").mkdir(exist_ok=True)
-    pd.DataFrame({"text": ["Morwenna liked it", "fine"]}).to_parquet(project / "results" / "themes.parquet")
-    run = project / "runs" / "r1"
+    (project_dir / "results").mkdir(exist_ok=True)
+    pd.DataFrame({"text": ["Morwenna liked it", "fine"]}).to_parquet(project_dir / "results" / "themes.parquet")
+    run = project_dir / "runs" / "r1"
     run.mkdir(parents=True)
     (run / "03_themes.ipynb").write_text(json.dumps({"cells": [{"outputs": [{"text": [
         "source corpus/Morwenna Quiller interview.txt\\n"]}]}]}), encoding="utf-8")
-    (project / "models").mkdir(exist_ok=True)
-    (project / "models" / "topics.json").write_text(json.dumps({"words": ["reading", "morwenna", "club"]}))
-    (project / "cache").mkdir(exist_ok=True)
-    (project / "cache" / "note.txt").write_text(f"{pupil} Quiller said so; call 07700 900123\n")
+    (project_dir / "models").mkdir(exist_ok=True)
+    (project_dir / "models" / "topics.json").write_text(json.dumps({"words": ["reading", "morwenna", "club"]}))
+    (project_dir / "cache").mkdir(exist_ok=True)
+    (project_dir / "cache" / "note.txt").write_text(f"{pupil} Quiller said so; call 07700 900123\n")
     code, out = report(capsys)
     assert code == 1
     found = {(row["file"], row["kind"]): row["n"] for row in out["files"]}
@@ -68,8 +68,8 @@ def test_names_left_in_outputs_are_counted_per_file_and_kind(project, capsys):
     assert "runs/r1/03_themes.ipynb" in printed and "Morwenna" not in printed and "Quiller" not in printed
 
 
-def test_glued_pseudonyms_and_fragments_are_told_apart(project):
-    key = load_key(project / "private")
+def test_glued_pseudonyms_and_fragments_are_told_apart(project_dir):
+    key = load_key(project_dir / "private")
     pupil = next(p for p, e in key.entries.items() if e["original"] == "Morwenna Quiller")
     staff = next(p for p, e in key.entries.items() if e["original"] == "Ifan Trevelyan")
     index = NameIndex(key.known_names())
@@ -82,14 +82,15 @@ def test_glued_pseudonyms_and_fragments_are_told_apart(project):
         assert dict(name_categories(text, find_names(text, index), pattern, index)) == expected, text
 
 
-def test_saved_outcomes_stay_in_private(project, capsys):
-    (project / "private" / "results.csv").write_text(
+@pytest.mark.slow
+def test_saved_outcomes_stay_in_private(project_dir, capsys):
+    (project_dir / "private" / "results.csv").write_text(
         "pupil_id,pupil_name,school,group,pre_score,post_score\nX1,Morwenna Quiller,Tregarth Academy,tutored,90,95\n"
         "X2,Ifan Trevelyan,Tregarth Academy,comparison,88,91\n", encoding="utf-8")
     assert main(["outcomes", "private/results.csv", "--kind", "pupil", "--save"]) == 0
     capsys.readouterr()
-    saved = project / "private" / "outcomes" / "pupil.csv"
-    assert saved.exists() and not (project / "outcomes").exists()
+    saved = project_dir / "private" / "outcomes" / "pupil.csv"
+    assert saved.exists() and not (project_dir / "outcomes").exists()
     assert (saved.parent.stat().st_mode & 0o077) == 0
     code, out = report(capsys)
     assert code == 0 and out["files"] == []

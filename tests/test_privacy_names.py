@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from evidence import ingest
 from evidence.cli import main
 from evidence.privacy import KnownNames, NameIndex, PseudonymKey, find_personal_data, pseudonymise_reading
 from evidence.privacy.detect import find_patterns, name_parts
@@ -70,7 +71,6 @@ def test_first_middle_and_surnames_are_found_alone_for_the_right_person(known):
 
 
 def test_a_shared_name_part_never_gets_one_persons_pseudonym(known, key, tmp_path):
-    ingest = pytest.importorskip("evidence.ingest")
     path = tmp_path / "panel.txt"
     path.write_text("Idris Maddock: Aisha said the sessions helped. Khan agreed.\n"
                     "Carys Tewdwr: Aisha Khan and Omar Khan both came; Aisha Begum did not.\n"
@@ -124,7 +124,6 @@ def test_role_labels_are_roles(label):
 
 
 def test_role_label_speakers_keep_their_role(known, key, tmp_path):
-    ingest = pytest.importorskip("evidence.ingest")
     path = tmp_path / "session.txt"
     path.write_text("Facilitator: Welcome, everyone.\nTutor: Fractions went well.\nChair: Jo Facilitator next.\n"
                     "Pupil: I liked it.\nJo Facilitator: Thank you, Chair.\n", encoding="utf-8")
@@ -178,7 +177,6 @@ def test_ingest_prints_the_pseudonymised_source_id_and_extra_roles_from_config(t
 
 
 def test_a_titled_speaker_label_is_the_roster_person(key, tmp_path):
-    ingest = pytest.importorskip("evidence.ingest")
     names = KnownNames()
     names.add("Ffion Carwyn", "speaker")
     path = tmp_path / "hearing.txt"

@@ -17,7 +17,7 @@ ORIGINALS = ("Jayden", "Okafor", "Amara", "Nwosu", "Mara", "JJ", "Priya", "Patel
 
 
 @pytest.fixture
-def project(tmp_path):
+def cli_setup(tmp_path):
     folder = tmp_path / "proj"
     assert main(["init", "--project", str(folder)]) == 0
     corpus = tmp_path / "corpus"
@@ -37,8 +37,8 @@ def project(tmp_path):
     return folder, corpus, roster
 
 
-def test_ingest_with_roster_stores_no_original(project, capsys):
-    folder, corpus, roster = project
+def test_ingest_with_roster_stores_no_original(cli_setup, capsys):
+    folder, corpus, roster = cli_setup
     assert main(["ingest", "--project", str(folder), "--roster", str(roster), str(corpus)]) == 0
     capsys.readouterr()
     assert main(["segments", "--project", str(folder), "--jsonl"]) == 0
@@ -59,8 +59,8 @@ def test_ingest_with_roster_stores_no_original(project, capsys):
     assert "Jayden Okafor" in key_file.read_text(encoding="utf-8")
 
 
-def test_privacy_report_counts_without_originals_and_with_key(project, capsys):
-    folder, corpus, roster = project
+def test_privacy_report_counts_without_originals_and_with_key(cli_setup, capsys):
+    folder, corpus, roster = cli_setup
     main(["ingest", "--project", str(folder), "--roster", str(roster), str(corpus)])
     capsys.readouterr()
     assert main(["privacy-report", "--project", str(folder), "--json"]) == 0
@@ -75,8 +75,8 @@ def test_privacy_report_counts_without_originals_and_with_key(project, capsys):
     assert "Jayden Okafor" in text and "No original name" in text
 
 
-def test_later_ingest_without_roster_still_knows_the_roster(project, capsys, tmp_path):
-    folder, corpus, roster = project
+def test_later_ingest_without_roster_still_knows_the_roster(cli_setup, capsys, tmp_path):
+    folder, corpus, roster = cli_setup
     main(["ingest", "--project", str(folder), "--roster", str(roster), str(corpus)])
     later = tmp_path / "later.txt"
     later.write_text("Amara Nwosu and Jay went to the museum.\n\nPriya organised it.\n", encoding="utf-8")
@@ -89,8 +89,8 @@ def test_later_ingest_without_roster_still_knows_the_roster(project, capsys, tmp
         assert original not in printed
 
 
-def test_leak_check_finds_names_stored_without_pseudonymisation(project, capsys):
-    folder, corpus, roster = project
+def test_leak_check_finds_names_stored_without_pseudonymisation(cli_setup, capsys):
+    folder, corpus, roster = cli_setup
     main(["ingest", "--project", str(folder), "--roster", str(roster), str(corpus / "quotes.csv")])
     config = folder / "evidence.yaml"
     config.write_text(config.read_text() + "\npseudonymise: false\n")
@@ -101,8 +101,8 @@ def test_leak_check_finds_names_stored_without_pseudonymisation(project, capsys)
     assert "WARNING" in out and "Okafor" not in out and "Not pseudonymised" in out
 
 
-def test_a_name_in_the_file_name_does_not_reach_source_or_segment_ids(project, capsys, tmp_path):
-    folder, corpus, roster = project
+def test_a_name_in_the_file_name_does_not_reach_source_or_segment_ids(cli_setup, capsys, tmp_path):
+    folder, corpus, roster = cli_setup
     named = tmp_path / "jayden_okafor_interview.txt"
     named.write_text("Interviewer: How was it?\nJayden Okafor: Good, I read more now.\n", encoding="utf-8")
     assert main(["ingest", "--project", str(folder), "--roster", str(roster), str(named)]) == 0

@@ -68,15 +68,14 @@ def test_outcomes_urns_follow_their_school_not_their_row():
 
 
 @pytest.fixture
-def project(tmp_path):
-    folder = tmp_path / "proj"
-    assert main(["init", "--project", str(folder)]) == 0
-    with Project.open(folder) as p:
+def keyed_folder(make_project) -> Path:
+    """The folder of a project whose pseudonym key knows one pupil and one school."""
+    with make_project("proj") as p:
         key = load_or_create_key(p.private_dir)
         key.pseudonym(KnownName("Ifeoma Castellanos-Reid", "pupil"))
         key.pseudonym(KnownName("Brackenfold Community School", "school"))
         key.save()
-    return folder
+    return p.path
 
 
 def publish(folder: Path, **tables: pd.DataFrame) -> None:
@@ -85,40 +84,41 @@ def publish(folder: Path, **tables: pd.DataFrame) -> None:
         results.publish(p)
 
 
-def test_publish_refuses_identifiers_naming_table_and_column(project):
+def test_publish_refuses_identifiers_naming_table_and_column(keyed_folder):
     with pytest.raises(EvidenceError) as info:
-        publish(project, schools=pd.DataFrame({"urn": ["137245"], "school": ["School K"], "PCODE": ["ZZ9 9ZZ"]}))
+        publish(keyed_folder, schools=pd.DataFrame({"urn": ["137245"], "school": ["School K"], "PCODE": ["ZZ9 9ZZ"]}))
     message = str(info.value)
     assert "table schools, column" in message and ("PCODE" in message or "urn" in message)
     assert "137245" not in message and "ZZ9" not in message
-    assert not (project / "results").exists()  # nothing written
+    assert not (keyed_folder / "results").exists()  # nothing written
 
 
 @pytest.mark.parametrize("text", ["Ifeoma said she liked it", "i think castellanos-reid was there",
                                   "Brackenfold pupils", "I-f-e-o-m-a wrote it"])
-def test_publish_refuses_real_names_whole_or_in_part(project, text):
+def test_publish_refuses_real_names_whole_or_in_part(keyed_folder, text):
     with pytest.raises(EvidenceError) as info:
-        publish(project, voice_pairs=pd.DataFrame({"pupil": ["Pupil 101"], "code": ["c"], "before_text": [text]}))
+        publish(keyed_folder, voice_pairs=pd.DataFrame({"pupil": ["Pupil 101"], "code": ["c"], "before_text": [text]}))
     message = str(info.value)
     assert "table voice_pairs, column before_text holds real names" in message
     assert "Ifeoma" not in message and "Brackenfold" not in message
     assert "add the name to the roster" not in message  # it is on the key already: say what to do instead
 
 
-def test_published_pseudonyms_pass(project):
-    publish(project, voice_pairs=pd.DataFrame({"pupil": ["Pupil 101"], "code": ["c"],
+def test_published_pseudonyms_pass(keyed_folder):
+    publish(keyed_folder, voice_pairs=pd.DataFrame({"pupil": ["Pupil 101"], "code": ["c"],
                                                "before_text": ["Pupil 101 said the head helped"]}))
-    assert (project / "results" / "voice_pairs.parquet").exists()
+    assert (keyed_folder / "results" / "voice_pairs.parquet").exists()
 
 
-def test_public_schools_may_show_urns_but_then_no_school_pseudonyms(project):
-    with open(project / "evidence.yaml", "a", encoding="utf-8") as handle:
+def test_public_schools_may_show_urns_but_then_no_school_pseudonyms(keyed_folder):
+    with open(keyed_folder / "evidence.yaml", "a", encoding="utf-8") as handle:
         handle.write("\nschools_public: true\n")
-    publish(project, schools=pd.DataFrame({"urn": ["137245"], "school": ["Brackenfold Community School"]}))
+    publish(keyed_folder, schools=pd.DataFrame({"urn": ["137245"], "school": ["Brackenfold Community School"]}))
     with pytest.raises(EvidenceError, match="school pseudonyms while schools are public"):
-        publish(project, schools=pd.DataFrame({"urn": ["137245"], "school": ["School K"]}))
+        publish(keyed_folder, schools=pd.DataFrame({"urn": ["137245"], "school": ["School K"]}))
     with pytest.raises(EvidenceError, match="voice_pairs.before_text"):  # pupils stay private
-        publish(project, voice_pairs=pd.DataFrame({"pupil": ["Pupil 1"], "code": ["c"], "before_text": ["Ifeoma"]}))
+        publish(keyed_folder,
+                voice_pairs=pd.DataFrame({"pupil": ["Pupil 1"], "code": ["c"], "before_text": ["Ifeoma"]}))
 
 
 def test_public_schools_keep_their_names_at_ingest_and_pupils_do_not(tmp_path):

@@ -76,6 +76,7 @@ def test_discover_orders_by_needs_and_skips_untagged(tiny: dict[str, Path]) -> N
         discover(tiny["notebooks"], "nope")
 
 
+@pytest.mark.slow
 def test_run_twice_gives_identical_hashes_and_writes_manifest(tiny: dict[str, Path]) -> None:
     first = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"], seed=3)
     second = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"], seed=3)
@@ -101,6 +102,7 @@ def test_run_twice_gives_identical_hashes_and_writes_manifest(tiny: dict[str, Pa
     assert read_manifest(third.manifest_path)["tables"]["themes"]["sha256"] != one["tables"]["themes"]["sha256"]
 
 
+@pytest.mark.slow
 def test_failing_cell_stops_the_run_naming_notebook_and_cell(tiny: dict[str, Path], capsys) -> None:
     write_notebook(tiny["notebooks"] / "b_load.ipynb", ["x = 1", "y = 2", "raise ValueError('bad quote table')"],
                    {"tags": ["analysis"], "order": 2, "produces": ["themes"]})
@@ -124,6 +126,7 @@ def test_a_notebook_that_does_not_stage_what_it_promises_fails(tiny: dict[str, P
         run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"])
 
 
+@pytest.mark.slow
 def test_reproduce_matches_then_names_the_tables_an_edited_quote_changes(tiny: dict[str, Path], capsys) -> None:
     run = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"], seed=3)
     report = reproduce(run.manifest_path)
@@ -146,6 +149,7 @@ def test_reproduce_matches_then_names_the_tables_an_edited_quote_changes(tiny: d
     assert "The inputs differ from the manifest" in out and "table themes" in out
 
 
+@pytest.mark.slow
 def test_reproduce_reports_versions_and_needs_a_moved_corpus(tiny: dict[str, Path], tmp_path: Path) -> None:
     run = run_analysis(tiny["project"], tiny["corpus"], notebooks=tiny["notebooks"])
     manifest = json.loads(run.manifest_path.read_text(encoding="utf-8"))

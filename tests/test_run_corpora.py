@@ -281,6 +281,7 @@ def test_failed_run_leaves_the_project_as_it_was_and_reruns_add_no_duplicates(tm
     assert line["status"] == "unchanged" and "same content" in line["message"]
 
 
+@pytest.mark.slow
 def test_init_makes_an_empty_corpus_skeleton_with_readme_and_codebook(tmp_path: Path) -> None:
     done = evidence(tmp_path, "init", "--project", "study", "--json")
     made = json.loads(done.stdout)
@@ -423,6 +424,7 @@ def write_notebooks(folder: Path, notebooks: dict) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_failed_run_puts_the_store_and_the_key_back(tmp_path: Path, monkeypatch) -> None:
     from evidence.errors import EvidenceError
     from evidence.notebooks import run_analysis

@@ -78,10 +78,8 @@ def test_sigkill_during_ingest_leaves_no_half_source(tmp_path):
             project.ingest([sys.argv[2]])
         print("finished")
     """, str(folder), str(corpus))
-    deadline = time.monotonic() + 60
-    while count(db, "SELECT count(*) FROM sources") < 3:
+    while count(db, "SELECT count(*) FROM sources") < 3:  # no deadline: a loaded machine is only slower
         assert child.poll() is None, child.stderr.read()
-        assert time.monotonic() < deadline, "ingest made no progress"
         time.sleep(0.02)
     child.send_signal(signal.SIGKILL)
     child.wait()
@@ -124,27 +122,30 @@ def ingest_one(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_sigkill_during_coding_keeps_every_committed_coding(tmp_path):
     from evidence.project import Project
 
     folder = ingest_one(tmp_path)
     child = run_python(CODING_SESSION, str(folder))
-    committed = []
-    deadline = time.monotonic() + 60
-    while len(committed) < 200:
+    committed = []  # the child prints a coding's id once add_codings has returned (committed)
+    while len(committed) < 200:  # no deadline: under load the session is slower, not different
         line = child.stdout.readline()
         assert line, child.stderr.read()
         committed.append(int(line))
-        assert time.monotonic() < deadline
     child.send_signal(signal.SIGKILL)
     child.wait()
-    check_store(folder)
+    assert child.returncode == -signal.SIGKILL
+    # every id printed before the kill is committed too, however far the child got past our last read
+    committed += [int(line) for line in child.stdout.read().splitlines(keepends=True) if line.endswith("\n")]
+    check_store(folder)  # the store opens and checks out
     with Project.open(folder) as project:
         stored = set(project.codings()["id"])
-    assert set(committed) <= stored
-    assert len(stored) - len(committed) <= 1  # at most the one committed after our last read line
+    assert set(committed) <= stored, "a committed coding was lost"
+    assert len(stored - set(committed)) <= 1  # at most the one committed between the child's last print and the kill
 
 
+@pytest.mark.slow
 def test_reader_and_writer_at_the_same_time(tmp_path):
     from evidence.project import Project
 
@@ -154,13 +155,14 @@ def test_reader_and_writer_at_the_same_time(tmp_path):
     try:
         assert writer.stdout.readline(), writer.stderr.read()
         with Project.open(folder) as reader:
-            for _ in range(40):
+            # read until the writer's commits show (no deadline: a loaded machine only makes this slower)
+            while len(seen) < 40 or len(set(seen)) < 2:
                 codings = reader.codings()
                 segments = reader.segments()
                 assert len(segments) > 0
                 seen.append(len(codings))
+                assert writer.poll() is None, "the writer died while a reader was open: " + writer.stderr.read()
                 time.sleep(0.01)
-        assert writer.poll() is None, "the writer died while a reader was open: " + writer.stderr.read()
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()

@@ -93,6 +93,7 @@ def client():
 
 
 @pytest.mark.parametrize("name", [pytest.param("minilm-onnx", marks=needs_minilm), "tfidf"])
+@pytest.mark.slow
 def test_cluster_vectors_equal_local_vectors(name: str, client, tmp_path: Path) -> None:
     import warnings
 
@@ -115,6 +116,7 @@ def test_cluster_vectors_equal_local_vectors(name: str, client, tmp_path: Path) 
 
 @needs_minilm
 @pytest.mark.parametrize("method", ["rules", "classifier"])
+@pytest.mark.slow
 def test_autocode_on_cluster_stores_the_same_codings(method: str, survey_project: Path, client,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from evidence import scale
@@ -149,7 +151,7 @@ class _reuse:
         return None
 
 
-@pytest.mark.parametrize("method", ["rules", "classifier"])
+@pytest.mark.parametrize("method", ["rules", pytest.param("classifier", marks=pytest.mark.slow)])
 def test_autocode_in_batches_equals_one_batch(method: str, survey_project: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A million answers are coded in batches: the codings must not depend on where batches end."""
@@ -178,6 +180,7 @@ def test_scheduler_setting_prefers_the_option_then_the_project() -> None:
     assert scheduler_setting(None, {"scheduler": ""}) is None
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     texts = tmp_path / "texts.txt"
     texts.write_text("one\ntwo\n", encoding="utf-8")
@@ -264,6 +267,7 @@ def _embed_stderr(tmp_path: Path, env_progress: str | None, terminal: bool) -> s
         os.close(leader)
 
 
+@pytest.mark.slow
 def test_progress_only_at_a_terminal_unless_asked(tmp_path: Path) -> None:
     assert "embedding (tfidf" not in _embed_stderr(tmp_path, None, terminal=False)  # piped: no bar
     assert "embedding (tfidf" in _embed_stderr(tmp_path, None, terminal=True)

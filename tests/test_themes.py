@@ -63,6 +63,7 @@ def fit(units, vectors, n_themes="auto", seed=0, embedder=None):
     return ThemeModel(n_themes, seed=seed, embedder=embedder).fit(units, vectors)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_themes_that_recover_the_topics(units_and_vectors):
     from sklearn.metrics import adjusted_rand_score
 
@@ -79,6 +80,7 @@ def test_same_seed_gives_identical_themes_that_recover_the_topics(units_and_vect
         assert len(quotes) == 3 and set(quotes) <= set(units["id"])
 
 
+@pytest.mark.slow
 def test_auto_number_of_themes_is_seeded_and_sensible(units_and_vectors):
     units, vectors = units_and_vectors
     model = fit(units, vectors, "auto", seed=7)
@@ -88,6 +90,7 @@ def test_auto_number_of_themes_is_seeded_and_sensible(units_and_vectors):
     assert model.assignments_["theme"].tolist() == again.assignments_["theme"].tolist()
 
 
+@pytest.mark.slow
 def test_too_many_themes_falls_back_with_a_clear_note(units_and_vectors):
     units, vectors = units_and_vectors
     few = units.iloc[[0, 1, 20, 21, 40, 41, 60]].reset_index(drop=True)
@@ -96,6 +99,7 @@ def test_too_many_themes_falls_back_with_a_clear_note(units_and_vectors):
     assert len(model.themes_) == 2
 
 
+@pytest.mark.slow
 def test_identical_and_empty_texts(units_and_vectors, embedder):
     same = pd.DataFrame({"id": [f"s{i}" for i in range(6)] + ["blank"],
                          "text": ["We need more funding for trips."] * 6 + ["   "]})
@@ -112,6 +116,7 @@ def test_identical_and_empty_texts(units_and_vectors, embedder):
         fit(same.rename(columns={"text": "body"}), vectors)
 
 
+@pytest.mark.slow
 def test_rename_and_merge(units_and_vectors):
     units, vectors = units_and_vectors
     model = fit(units, vectors, 4)
@@ -123,6 +128,7 @@ def test_rename_and_merge(units_and_vectors):
     assert model.themes_["size"].sum() == len(units)
 
 
+@pytest.mark.slow
 def test_charts_by_class_and_hierarchy(units_and_vectors):
     import plotly.graph_objects as go
 
@@ -149,6 +155,7 @@ def test_charts_by_class_and_hierarchy(units_and_vectors):
 # ----------------------------------------------------------------------------- sections
 
 
+@pytest.mark.slow
 def test_sections_split_a_transcript_at_its_agenda_changes(embedder):
     from sklearn.metrics import adjusted_rand_score
 
@@ -186,9 +193,8 @@ def test_label_sections_prefers_codes_then_themes():
 
 
 @pytest.fixture()
-def project(tmp_path, embedder):
-    from evidence.project import Project
-
+def project(tmp_path, make_project, embedder):
+    """Pupil quotes and a roundtable on three topics, with MiniLM embeddings (seed 3)."""
     units = corpus()
     table = tmp_path / "pupil_quotes.csv"
     units.assign(pupil=[f"P{i:03d}" for i in range(len(units))], school="Northfield",
@@ -201,7 +207,7 @@ def project(tmp_path, embedder):
         lines += [f"{['Ana Lee', 'Ben Cole'][i % 2]} (Teacher): {templates[i % 3].format(fillers[i])}"
                   for i in range(6)]
     transcript.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-    p = Project.init(tmp_path / "project", embedder="minilm", seed=3)
+    p = make_project(embedder="minilm", seed=3)
     # share the module's warm embedding cache so the model loads once
     cache = p.cache_dir / "embeddings"
     cache.mkdir(parents=True, exist_ok=True)
@@ -213,10 +219,10 @@ def project(tmp_path, embedder):
         warnings.simplefilter("ignore")
         report = p.ingest([table, transcript])
     assert report.ok, [f.message for f in report.failed]
-    yield p
-    p.close()
+    return p
 
 
+@pytest.mark.slow
 def test_store_load_round_trip_without_pickle(project):
     from evidence.themes.persist import load_project_themes, theme_tables
     from evidence.themes.recipes import fit_project_themes
@@ -238,6 +244,7 @@ def test_store_load_round_trip_without_pickle(project):
     assert params["seed"] == 3 and params["unit"] == "quote"
 
 
+@pytest.mark.slow
 def test_promote_and_map_themes_onto_codes(project, embedder):
     from evidence.model import Code
     from evidence.themes.promote import map_themes_to_codes, promote_theme, store_theme_codings
@@ -268,6 +275,7 @@ def test_promote_and_map_themes_onto_codes(project, embedder):
     assert len(project.codings(origin="topic")) == 18 + leader_size
 
 
+@pytest.mark.slow
 def test_cli_themes_and_sections_json(project, capsys):
     from evidence.cli import main
 

@@ -6,33 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from evidence.codebook import load_codebook
-from evidence.codebook.changes import load_into_project
 from evidence.coding.autocode import autocode
 from evidence.model import Coding
 from evidence.project import Project
 
-pytest.importorskip("ipywidgets")
 
 STARTER = Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Project:
-    transcript = tmp_path / "roundtable.txt"
-    transcript.write_text(
+def project(make_project) -> Project:
+    """A short roundtable, the starter codebook and the rules coder's suggestions."""
+    transcript = (
         "Chair: Welcome everyone, let's start with what made the partnership last.\n\n"
         "Head teacher: When our coordinator left the school the whole thing stopped; it depended on one person.\n\n"
         "Charity lead: The grant ended and we had no money for transport.\n\n"
-        "Chair: Thank you both.\n",
-        encoding="utf-8",
+        "Chair: Thank you both.\n"
     )
-    project = Project.init(tmp_path / "proj")
-    assert project.ingest([transcript]).ok
-    load_into_project(project, load_codebook(STARTER))
+    project = make_project("proj", corpus={"roundtable.txt": transcript}, codebook=STARTER)
     autocode(project, "rules", coder="rules")
-    yield project
-    project.close()
+    return project
 
 
 def _reopen(project: Project) -> Project:
