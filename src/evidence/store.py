@@ -489,8 +489,11 @@ class Store:
         return int(cur.rowcount)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode  # built once, not per row
+
+
 def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
+    return _ENCODE(value) if value else "{}"
 
 
 def _split_sql(sql: str) -> list[str]:
