@@ -7,7 +7,7 @@ Each stage runs in its own process, through the `evidence` command line, on a se
 
   ingest       N answers from one csv into a fresh project (pseudonymisation on, no roster)
   rules        autocode --method rules over the N answers
-  classifier   import 2,000 codings, then autocode --method classifier over EMBED_N answers with the
+  classifier   import 2,000 codings, then autocode --method classifier over EMBED_N/2 and EMBED_N answers with the
                default embedder, from an empty embedding cache (embedding dominates; it is the step a
                cluster takes over, see docs/scale.md)
 
@@ -88,6 +88,13 @@ def project_for(folder: Path, name: str, env: dict[str, str]) -> Path:
     return project
 
 
+def shown(row: tuple) -> None:
+    """One stage's figures as soon as it ends (a long run keeps what it measured if stopped)."""
+    stage, n, result, base = row
+    print(f"  done: {stage} at {n:,}: {result['peak_mb']:,.0f} MB peak, {result['seconds']:,.1f} s "
+          f"(read_csv baseline {base['peak_mb']:,.0f} MB, {base['seconds']:,.2f} s)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000, help="answers for ingest and rules (default 200000)")
@@ -109,16 +116,22 @@ def main() -> None:
             run(STAGE, rules_book, env)
             rules = run(STAGE, ["autocode", "--project", str(project), "--method", "rules", "--coder", "kw"], env)
             rows += [("ingest", n, ingest, base), ("rules", n, rules, base)]
+            shown(rows[-2])
+            shown(rows[-1])
             shutil.rmtree(project)
-        answers, coded = write_survey(folder, args.embed_n, coded=min(2000, args.embed_n // 2))
-        base = run(BASELINE, [str(answers)], env)
-        project = project_for(folder, "embedded", env)
-        run(STAGE, ["ingest", "--project", str(project), str(answers)], env)
-        run(STAGE, ["codebook", "load", "--project", str(project), str(ROOT / "corpora" / "codebook.yaml")], env)
-        run(STAGE, ["import-codings", "--project", str(project), str(coded), "--coder", "Lead"], env)
-        classifier = run(STAGE, ["autocode", "--project", str(project), "--method", "classifier",
-                                 "--coder", "auto", "--train-coder", "Lead"], env)
-        rows.append(("classifier+embedding", args.embed_n, classifier, base))
+        for n in sorted({args.embed_n // 2, args.embed_n}):  # two sizes: flat memory shows it streams
+            answers, coded = write_survey(folder, n, coded=min(2000, n // 2))
+            base = run(BASELINE, [str(answers)], env)
+            project = project_for(folder, f"embedded_{n}", env)
+            run(STAGE, ["ingest", "--project", str(project), str(answers)], env)
+            run(STAGE, ["codebook", "load", "--project", str(project), str(ROOT / "corpora" / "codebook.yaml")],
+                env)
+            run(STAGE, ["import-codings", "--project", str(project), str(coded), "--coder", "Lead"], env)
+            classifier = run(STAGE, ["autocode", "--project", str(project), "--method", "classifier",
+                                     "--coder", "auto", "--train-coder", "Lead"], env)
+            rows.append(("classifier+embedding", n, classifier, base))
+            shown(rows[-1])
+            shutil.rmtree(project)
     print(f"{'stage':<22}{'answers':>10}{'peak MB':>10}{'x baseline':>12}{'s/100k':>10}{'x read_csv':>12}")
     for stage, n, result, base in rows:
         per_100k = result["seconds"] * 100_000 / n

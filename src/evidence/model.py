@@ -112,7 +112,7 @@ class Source:
         return content_hash(self.text)
 
 
-@dataclass
+@dataclass(slots=True)  # a million answers: no per-segment __dict__
 class Segment:
     """A span of a source: a turn, a sentence, a quote or a paragraph (see module docstring).
 

@@ -165,19 +165,23 @@ def sentence_spans(texts: list[str], pipeline: str = DEFAULT_PIPELINE, batch_siz
     skip = [name for name in nlp.pipe_names if name not in needed]
     spans: list[list[tuple[int, int]]] = []
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size, disable=skip)):  # doc.text would rebuild the text
-        if len(doc) == 0:
+        n = len(doc)
+        if n == 0:
             spans.append([])
             continue
         array = doc.to_array([SENT_START, IDX, LENGTH])
-        starts = [i for i, flag in enumerate(array[:, 0].tolist()) if flag == 1 or i == 0]
-        idx, length = array[:, 1].tolist(), array[:, 2].tolist()
+        flags = array[:, 0] == 1
+        flags[0] = True
+        firsts = flags.nonzero()[0]
+        lasts = [*(firsts[1:] - 1).tolist(), n - 1]
+        idx, length = array[:, 1], array[:, 2]
         found = []
-        for n, first in enumerate(starts):
-            last = (starts[n + 1] if n + 1 < len(starts) else len(doc)) - 1
-            start, end = idx[first], idx[last] + length[last]
-            chunk = text[start:end]
-            start += len(chunk) - len(chunk.lstrip())
-            end = start + len(chunk.strip())
+        for start, last in zip(idx[firsts].tolist(), lasts):
+            end = int(idx[last] + length[last])
+            if text[start].isspace() or text[end - 1].isspace():  # a whitespace token opens or closes it
+                chunk = text[start:end]
+                start += len(chunk) - len(chunk.lstrip())
+                end = start + len(chunk.strip())
             if end > start:
                 found.append((start, end))
         spans.append(found)

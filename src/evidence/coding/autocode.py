@@ -14,6 +14,9 @@ in the store's ``runs`` table with its parameters and counts.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,24 +93,30 @@ def build_coder(project: Project, method: str, *, train_coder: str | None = None
     return spec.build(project, setup), embedder
 
 
-def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, scheduler: str | None) -> list[Any]:
-    """The fitted coder's codings for the segments: here, in batches of ``scale.CODING_BATCH`` segments so
-    memory stays bounded for a million answers, or on a Dask cluster when a scheduler is named."""
-    if scheduler is None:
-        from evidence.progress import progress_bar
+def _code_segments(model: Any, embedder: Any, segments: pd.DataFrame, client: Any) -> list[Any]:
+    """The fitted coder's codings for one batch of segments: here, or on a Dask cluster when ``client``."""
+    if client is None:
+        vectors = embedder.embed(segments["text"].tolist()) if embedder is not None else None
+        return model.codings(segments) if vectors is None else model.codings(segments, vectors)
+    vectors = (scale.embed_texts(embedder, segments["text"].tolist(), client=client)
+               if embedder is not None else None)
+    return scale.codings_on_cluster(model, segments, vectors, client)
 
-        codings: list[Any] = []
-        batches = range(0, len(segments), scale.CODING_BATCH)
-        for start in progress_bar(batches, desc=f"coding ({model.origin})", unit="batch",
-                                  enabled=None if len(batches) > 1 else False):
-            part = segments.iloc[start : start + scale.CODING_BATCH]
-            vectors = embedder.embed(part["text"].tolist()) if embedder is not None else None
-            codings += model.codings(part, vectors)
-        return codings
-    with scale.cluster_client(scheduler) as client:
-        vectors = (scale.embed_texts(embedder, segments["text"].tolist(), client=client)
-                   if embedder is not None else None)
-        return scale.codings_on_cluster(model, segments, vectors, client)
+
+def _unit_batches(project: Project, kinds: list[str], include_procedural: bool
+                  ) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    """(segments to code, segments with text, procedural turns left out) per batch of ``scale.CODING_BATCH``
+    segments read from the store, so a million answers never sit in memory at once."""
+    for part in project.store.segment_frames(kinds, batch=scale.CODING_BATCH):
+        part = part[part["text"].str.strip() != ""].reset_index(drop=True)
+        with_text, procedural = len(part), 0
+        if not include_procedural and len(part):
+            from evidence.procedural import procedural_mask
+
+            mask = procedural_mask(part["text"].tolist())
+            procedural = int(mask.sum())
+            part = part[~mask].reset_index(drop=True)
+        yield part, with_text, procedural
 
 
 def autocode(project: Project, method: str, *, coder: str, train_coder: str | None = None, embedder: Any = None,
@@ -124,41 +133,51 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
     spec = coder_method(method)  # an unknown method is an error listing the registered ones
     if not coder.strip():
         raise EvidenceError("name the coder the suggestions are stored under: --coder NAME")
+    from evidence.codebook.changes import project_codebook
     from evidence.model import UNIT_KINDS
+    from evidence.progress import progress_bar
 
-    segments = project.segments(kinds or list(UNIT_KINDS))
-    segments = segments[segments["text"].str.strip() != ""].reset_index(drop=True)
-    if segments.empty:
+    kinds = list(kinds or UNIT_KINDS)
+    store = project.store
+    total = store.count_segments(kinds)
+    if not total:
         raise NotEnoughDataError("no segments to code; ingest some sources first")
-    n_segments = len(segments)
-    procedural = 0
-    if not include_procedural:
-        from evidence.procedural import procedural_mask
-
-        mask = procedural_mask(segments["text"].tolist())
-        procedural = int(mask.sum())
-        segments = segments[~mask].reset_index(drop=True)
-    run = project.store.start_run("autocode", {"method": method, "coder": coder, "train_coder": train_coder,
-                                               "include_procedural": include_procedural, "any_scope": any_scope})
+    scheduler = scale.scheduler_setting(scheduler, project.config)
+    run = store.start_run("autocode", {"method": method, "coder": coder, "train_coder": train_coder,
+                                       "include_procedural": include_procedural, "any_scope": any_scope})
+    n_segments = procedural = out_of_scope = 0
+    per_code: Counter[str] = Counter()
     try:
         model, used = build_coder(project, method, train_coder=train_coder, embedder=embedder, seed=seed, coder=coder)
-        codings = (_code_segments(model, used, segments, scale.scheduler_setting(scheduler, project.config))
-                   if len(segments) else [])
-        codings, out_of_scope = _within_scope(project, codings, segments, None if any_scope else getattr(model, "scope_", None))
         origin = model.origin
-        judged = project.codings(coder=coder, origin=origin)
-        judged = judged[judged["status"] != "suggested"]
-        settled = set(zip(judged["segment"], judged["code"]))
-        codings = [c for c in codings if (c.segment, c.code) not in settled]
-        with project.store.transaction():
-            replaced = project.store.codings.remove_suggestions(coder, origin)
-            project.add_codings(codings)
+        learnt = None if any_scope else getattr(model, "scope_", None)
+        codebook = project_codebook(project)
+        settled = store.settled_codings(coder, origin)  # a person's judgement is never re-suggested
+        batches = -(-total // scale.CODING_BATCH)
+        # One transaction: a failure in any batch leaves the store as it was before the command.
+        with (scale.cluster_client(scheduler) if scheduler else nullcontext(None)) as client, \
+                store.transaction() as conn:
+            replaced = store.delete_suggested(conn, coder, origin)
+            for part, with_text, left_out in progress_bar(
+                    _unit_batches(project, kinds, include_procedural), desc=f"coding ({origin})", unit="batch",
+                    total=batches, enabled=None if batches > 1 else False):
+                n_segments += with_text
+                procedural += left_out
+                if not len(part):
+                    continue
+                codings = _code_segments(model, used, part, client)
+                codings, dropped = _within_scope(codebook, codings, part, learnt)
+                out_of_scope += dropped
+                codings = [c for c in codings if (c.segment, c.code) not in settled]
+                store.insert_coding_batch(conn, codings)
+                per_code.update(str(c.code) for c in codings)
+            if not n_segments:
+                raise NotEnoughDataError("no segments to code; ingest some sources first")
     except BaseException as exc:
-        project.store.finish_run(run, "failed", {"error": str(exc)})
+        store.finish_run(run, "failed", {"error": str(exc)})
         raise
-    per_code = pd.Series([c.code for c in codings], dtype=object).value_counts().to_dict()
-    report = AutocodeReport(method, coder, model.model_id, n_segments, len(codings), int(replaced),
-                            {str(k): int(v) for k, v in per_code.items()}, procedural=procedural,
+    report = AutocodeReport(method, coder, model.model_id, n_segments, sum(per_code.values()), int(replaced),
+                            dict(per_code.most_common()), procedural=procedural,
                             out_of_scope=out_of_scope, train_coder=train_coder or "")
     if spec.learns:  # cross-validated on the trainer's codings, and the scope it learnt
         from evidence.coding.scope import describe
@@ -172,12 +191,10 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
     return report
 
 
-def _within_scope(project: Project, codings: list[Any], segments: pd.DataFrame, learnt: Any) -> tuple[list[Any], int]:
+def _within_scope(codebook: Any, codings: list[Any], segments: pd.DataFrame, learnt: Any) -> tuple[list[Any], int]:
     """The codings whose code may go on their segment (codebook scope, and the learnt scope if given)."""
-    from evidence.codebook.changes import project_codebook
     from evidence.coding.scope import allowed
 
-    codebook = project_codebook(project)
     ids = segments["id"].astype(str).tolist()
     masks: dict[str, dict[str, bool]] = {}
     kept = []

@@ -14,8 +14,10 @@ lookup table does not know ("headteachers") lose their "s" in both codebook term
 from __future__ import annotations
 
 from collections.abc import Sequence
+import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evidence.codebook import Codebook
@@ -59,6 +61,7 @@ class RuleCoder:
         self.phrase_matcher_ = PhraseMatcher(self.nlp_.vocab, attr="LEMMA")
         self.matcher_ = Matcher(self.nlp_.vocab)
         self.codes_ = []
+        self.skip_ = ["sentencizer"]  # matching needs no sentences unless a pattern asks for sentence starts
         for code in self.codebook:
             terms = self.codebook.terms(code.id)
             patterns = code.spec.get("patterns", [])
@@ -69,13 +72,15 @@ class RuleCoder:
                 self.phrase_matcher_.add(code.id, list(self.nlp_.pipe(terms)))
             if patterns:
                 self.matcher_.add(code.id, patterns)
+                if "SENT_START" in json.dumps(patterns, default=str).upper():
+                    self.skip_ = []
         return self
 
     def matches(self, texts: Sequence[str]) -> list[dict[str, list[str]]]:
         """For each text: code id -> distinct matched words (in order of appearance)."""
         out: list[dict[str, list[str]]] = []
         strings = self.nlp_.vocab.strings
-        for doc in self.nlp_.pipe(texts, batch_size=self.batch_size):
+        for doc in self.nlp_.pipe(texts, batch_size=self.batch_size, disable=getattr(self, "skip_", [])):
             spans = self.phrase_matcher_(doc)
             if len(self.matcher_):
                 spans += self.matcher_(doc)
@@ -97,14 +102,15 @@ class RuleCoder:
     def scores(self, texts: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(counts, reasons): distinct matched terms per code, and 'matched: "a", "b"' texts."""
         found = self.matches(list(texts))
-        counts = pd.DataFrame(0, index=range(len(found)), columns=self.codes_, dtype=float)
-        reasons = pd.DataFrame("", index=range(len(found)), columns=self.codes_, dtype=object)
+        counts = np.zeros((len(found), len(self.codes_)), dtype=float)
+        reasons = np.full((len(found), len(self.codes_)), "", dtype=object)
         column = {code: j for j, code in enumerate(self.codes_)}
-        for i, per_code in enumerate(found):
+        for i, per_code in enumerate(found):  # filled as arrays: a DataFrame cell at a time is slow
             for code, words in per_code.items():
-                counts.iat[i, column[code]] = len(words)
-                reasons.iat[i, column[code]] = "matched " + ", ".join(f'"{w}"' for w in words)
-        return counts, reasons
+                counts[i, column[code]] = len(words)
+                reasons[i, column[code]] = "matched " + ", ".join(f'"{w}"' for w in words)
+        return (pd.DataFrame(counts, columns=self.codes_),
+                pd.DataFrame(reasons, columns=self.codes_))
 
     def predict(self, texts: Sequence[str]) -> pd.DataFrame:
         """0/1 per text and code (1 when the code's rules threshold is reached)."""

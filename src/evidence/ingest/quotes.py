@@ -170,60 +170,65 @@ def read_quote_table(path: Path, options: ReadOptions) -> Reading:
     used = set(columns.values())
     extra = [c for c in frame.columns if c not in used]
     seen: dict[str, int] = {}
-    texts: list[tuple[str, dict[str, Any], int]] = []
-    for row_number, row in zip(frame.numbers, frame.rows):
-        quote_id = _value(row, columns["id"])
+    parts: list[str] = []
+    segments: list[Segment] = []
+    offset = 0
+    source_id = options.source_id
+    pupils: dict[str, dict[str, Any]] = {}
+    schools: set[str] = set()
+    partnerships: set[str] = set()
+    id_column, text_column = columns["id"], columns.get("text")
+    pupil_column, school_column = columns.get("pupil"), columns.get("school")
+    question_column, partnership_column = columns.get("question"), columns.get("partnership")
+    wave_column, default_wave = columns.get("wave"), meta.get("wave", "")
+    waves = ("before", "after") if wide else ("",)
+    # One pass, row by row, each row's cells dropped once its quote is made: a table of a million answers
+    # holds one copy of each text, not three (see docs/scale.md).
+    rows, numbers = frame.rows, frame.numbers
+    frame.rows = []
+    for index, row_number in enumerate(numbers):
+        row = rows[index]
+        rows[index] = None  # type: ignore[call-overload]
+        quote_id = _value(row, id_column)
         if not quote_id:
             raise InputError(path, "empty id", row=row_number, hint="give every row an id")
         if quote_id in seen:
             raise InputError(path, f"duplicate id {quote_id!r} (first on row {seen[quote_id]})",
                              row=row_number, hint="ids must be unique within a quote table")
         seen[quote_id] = row_number
-        base = {
-            "pupil": _value(row, columns.get("pupil")),
-            "school": _value(row, columns.get("school")),
-            "question": _value(row, columns.get("question")),
-            "partnership": _value(row, columns.get("partnership")),
-            "attributes": {str(c): str(row[c]) for c in extra if str(row[c]).strip() != ""},
-        }
-        if wide:
-            for wave in ("before", "after"):
-                texts.append((f"{quote_id}:{wave}", {**base, "wave": wave,
-                                                      "text": _value(row, columns.get(wave))}, row_number))
-        else:
-            wave = normalise_wave(_value(row, columns.get("wave")) or meta.get("wave", ""))
-            texts.append((quote_id, {**base, "wave": wave, "text": _value(row, columns["text"])}, row_number))
-    parts, segments, offset = [], [], 0
-    source_id = options.source_id
-    pupils: dict[str, dict[str, Any]] = {}
-    schools: set[str] = set()
-    partnerships: set[str] = set()
-    for order, (quote_id, info, row_number) in enumerate(texts):
-        text = normalise_text(info["text"])
-        attributes = dict(info["attributes"])
+        pupil, school = _value(row, pupil_column), _value(row, school_column)
+        question, partnership = _value(row, question_column), _value(row, partnership_column)
+        attributes: dict[str, Any] = {str(c): str(row[c]) for c in extra if str(row[c]).strip() != ""}
         attributes["row"] = row_number
-        if info["question"]:
-            attributes["question"] = info["question"]
-        if info["school"]:
-            attributes["school"] = info["school"]
-            schools.add(info["school"])
-        if info["partnership"]:
-            attributes["partnership"] = info["partnership"]
-            partnerships.add(info["partnership"])
-        segments.append(Segment(
-            id=quote_id, source=source_id, kind="quote", start=offset, end=offset + len(text), text=text,
-            order=order, speaker=info["pupil"], role="pupil" if info["pupil"] else "", case=info["pupil"],
-            wave=info["wave"],
-            attributes=attributes,
-        ))
-        if info["pupil"]:
-            pupil = pupils.setdefault(info["pupil"], {})
-            if info["school"]:
-                pupil["school"] = info["school"]
-            if info["partnership"]:
-                pupil["partnership"] = info["partnership"]
-        parts.append(text)
-        offset += len(text) + 2
+        if question:
+            attributes["question"] = question
+        if school:
+            attributes["school"] = school
+            schools.add(school)
+        if partnership:
+            attributes["partnership"] = partnership
+            partnerships.add(partnership)
+        if pupil:
+            entry = pupils.setdefault(pupil, {})
+            if school:
+                entry["school"] = school
+            if partnership:
+                entry["partnership"] = partnership
+        for wave_name in waves:
+            if wide:
+                segment_id, wave, raw = f"{quote_id}:{wave_name}", wave_name, _value(row, columns.get(wave_name))
+            else:
+                segment_id, raw = quote_id, _value(row, text_column)
+                wave = normalise_wave(_value(row, wave_column) or default_wave)
+            text = normalise_text(raw)
+            segments.append(Segment(
+                id=segment_id, source=source_id, kind="quote", start=offset, end=offset + len(text), text=text,
+                order=len(segments), speaker=pupil, role="pupil" if pupil else "", case=pupil, wave=wave,
+                attributes=attributes if not wide or wave_name == "before" else dict(attributes),
+            ))
+            parts.append(text)
+            offset += len(text) + 2
+    del rows, seen
     body = "\n\n".join(parts)
     source = make_source(path, options, "quotes", body, "quotes-" + path.suffix.lower().lstrip("."),
                          encoding, file_hash, meta)

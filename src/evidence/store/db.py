@@ -316,26 +316,13 @@ class Store:
                 json.dumps(source.metadata, ensure_ascii=False, sort_keys=True, default=str), now(),
             ),
         )
+        self.insert_segments(conn, source.id, segments)
         conn.executemany(
-            'INSERT INTO segments (id, source_id, kind, start, "end", text, ord, speaker, role, case_id,'
-            " wave, parent, timestamp, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    s.id, source.id, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role,
-                    s.case, s.wave, s.parent, s.timestamp,
-                    _json(s.attributes),
-                )
-                for s in segments
-            ],
+            "INSERT INTO speakers (source_id, name, role, school, turns) VALUES (?,?,?,?,?)",
+            [(source.id, speaker["name"], speaker.get("role", ""), speaker.get("school", ""),
+              int(speaker.get("turns", 0))) for speaker in speakers or []],
         )
-        for speaker in speakers or []:
-            conn.execute(
-                "INSERT INTO speakers (source_id, name, role, school, turns) VALUES (?,?,?,?,?)",
-                (source.id, speaker["name"], speaker.get("role", ""), speaker.get("school", ""),
-                 int(speaker.get("turns", 0))),
-            )
-        for case in cases or []:
-            self.upsert_case(conn, case)
+        self.upsert_cases(conn, cases or [])
 
     def upsert_case(self, conn: sqlite3.Connection, case: Case) -> None:
         """Insert a case or merge new attributes into an existing one (same id and kind)."""
@@ -358,6 +345,39 @@ class Store:
                 " ON CONFLICT(case_id, name) DO UPDATE SET type = excluded.type, value = excluded.value",
                 (case.id, name, kind, stored),
             )
+
+    def upsert_cases(self, conn: sqlite3.Connection, cases: list[Case]) -> None:
+        """:meth:`upsert_case` for many cases at once (one query for the kinds already stored, then
+        ``executemany``): a quote table of a million answers names as many pupils."""
+        from ..model import attribute_text, attribute_type
+
+        kinds: dict[str, str] = {}
+        ids = list(dict.fromkeys(case.id for case in cases))
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            kinds.update((r[0], r[1]) for r in conn.execute(
+                f"SELECT id, kind FROM cases WHERE id IN ({','.join('?' * len(part))})", part))
+        new, attributes = [], []
+        for case in cases:
+            kind = kinds.get(case.id)
+            if kind is None:
+                kinds[case.id] = case.kind
+                new.append((case.id, case.kind, case.name))
+            elif kind != case.kind:
+                raise ProjectError(
+                    f"case {case.id!r} is already a {kind}, not a {case.kind}; give one of them another id"
+                )
+            for name, value in case.attributes.items():
+                if value is None or (isinstance(value, float) and value != value):
+                    continue
+                typed = attribute_type(value)
+                attributes.append((case.id, name, typed, attribute_text(value, typed)))
+        conn.executemany("INSERT INTO cases (id, kind, name) VALUES (?,?,?)", new)
+        conn.executemany(
+            "INSERT INTO attributes (case_id, name, type, value) VALUES (?,?,?,?)"
+            " ON CONFLICT(case_id, name) DO UPDATE SET type = excluded.type, value = excluded.value",
+            attributes,
+        )
 
     def delete_source(self, conn: sqlite3.Connection, source_id: str) -> None:
         """Remove a source and its segments; refuses (foreign key) while codings point at them."""
@@ -447,6 +467,63 @@ class Store:
                 "UPDATE runs SET status = ?, finished_at = ?, result = ? WHERE id = ?",
                 (status, now(), json.dumps(result or {}, sort_keys=True, default=str), run_id),
             )
+
+    # -- batched reading and writing (a million answers never sit in memory at once) ------------
+    # Kept together so the SQL is in one place: ingest writes segments from a generator, autocode reads
+    # segments and writes codings one batch at a time, inside the caller's single transaction.
+    def insert_segments(self, conn: sqlite3.Connection, source_id: str, segments: Iterable[Segment]) -> int:
+        """Insert segments of one source (inside the caller's transaction), consuming ``segments`` lazily."""
+        cur = conn.executemany(
+            'INSERT INTO segments (id, source_id, kind, start, "end", text, ord, speaker, role, case_id,'
+            " wave, parent, timestamp, attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((s.id, source_id, s.kind, s.start, s.end, s.text, s.order, s.speaker, s.role, s.case, s.wave,
+              s.parent, s.timestamp, _json(s.attributes)) for s in segments),
+        )
+        return int(cur.rowcount)
+
+    def count_segments(self, kinds: Iterable[str] | None = None) -> int:
+        sql, params = self._segments_sql(kinds, None)
+        return int(self.scalar(f"SELECT COUNT(*) FROM ({sql})", params))
+
+    def segment_frames(self, kinds: Iterable[str] | None = None, source: str | None = None,
+                       batch: int = 50_000) -> Iterator[pd.DataFrame]:
+        """:meth:`segments_frame` in DataFrames of at most ``batch`` rows, in the same order and columns.
+
+        The rows are read with ``fetchmany`` from one cursor; the caller may write (codings) on the same
+        connection between batches."""
+        sql, params = self._segments_sql(kinds, source)
+        cursor = self._conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(batch):
+            frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+            frame["attributes"] = frame["attributes"].map(json.loads)
+            yield frame
+
+    def settled_codings(self, coder: str, origin: str) -> set[tuple[str, str]]:
+        """(segment, code) pairs of a coder and origin that a person accepted or rejected (not suggested)."""
+        rows = self._conn.execute(
+            "SELECT segment_id, code_id FROM codings WHERE coder = ? AND origin = ? AND status <> 'suggested'",
+            (coder, origin))
+        return {(r[0], r[1]) for r in rows}
+
+    def delete_suggested(self, conn: sqlite3.Connection, coder: str, origin: str) -> int:
+        """Remove a coder's suggested codings of one origin (inside the caller's transaction)."""
+        return int(conn.execute("DELETE FROM codings WHERE coder = ? AND origin = ? AND status = 'suggested'",
+                                (coder, origin)).rowcount)
+
+    def insert_coding_batch(self, conn: sqlite3.Connection, codings: Iterable[Coding]) -> int:
+        """Insert codings with one ``executemany`` (inside the caller's transaction); ids are not read back.
+
+        Segments must exist (the foreign key refuses any other): used for codings made from segments
+        just read from this store."""
+        stamp = now()
+        cur = conn.executemany(
+            'INSERT INTO codings (segment_id, code_id, coder, origin, status, start, "end", confidence,'
+            " explanation, model_id, model_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((c.segment, c.code, c.coder, c.origin, c.status, c.start, c.end, c.confidence, c.explanation,
+              c.model_id, c.model_version, stamp, stamp) for c in codings),
+        )
+        return int(cur.rowcount)
 
 
 def copy_store(source: str | Path, target: str | Path) -> None:

@@ -12,9 +12,12 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode  # built once, not per row
+
+
 def to_json(value: Any) -> str:
     """JSON text as stored in the ``metadata``/``spec``/``detail``/``data`` columns (sorted keys, UTF-8)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _ENCODE(value)
 
 
 def _json(value: dict[str, Any]) -> str:
