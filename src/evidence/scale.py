@@ -121,7 +121,8 @@ def codings_on_cluster(model: Any, segments: Any, vectors: np.ndarray | None, cl
 
     chunk = chunk or CODING_BATCH
 
-    remote = client.scatter(model, broadcast=True, hash=False)  # a fresh key per batch: no race with the last one's release
+    # a fresh key per call (one per batch): the same hashed key raced with the previous batch's release
+    remote = client.scatter(model, broadcast=True, hash=False)
     starts = list(range(0, len(segments), chunk))
     futures = [client.submit(_code_on_worker, remote, segments.iloc[s : s + chunk],
                              None if vectors is None else vectors[s : s + chunk], pure=False)
