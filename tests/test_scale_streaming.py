@@ -156,9 +156,12 @@ def test_cases_are_upserted_in_one_go_and_refuse_a_kind_clash(tmp_path: Path) ->
                 store.upsert_cases(conn, [Case(id="Elm", kind="school", name="Elm"),
                                           Case(id="P1", kind="school", name="P1")])
         assert store.scalar("SELECT COUNT(*) FROM cases WHERE id = 'Elm'") == 0  # nothing half-written
-        with pytest.raises(sqlite3.IntegrityError):
-            with store.transaction() as conn:
-                store.insert_coding_batch(conn, [])  # nothing to insert is fine ...
-                from evidence.model import Coding
+        from evidence.model import Coding
 
-                store.insert_coding_batch(conn, [Coding(segment="nope", code="nope", coder="x")])
+        assert store.stage_codings([]) == 0  # nothing staged: nothing to move in
+        store.stage_codings([Coding(segment="nope", code="nope", coder="x")])
+        with pytest.raises(sqlite3.IntegrityError):  # staged codings still meet the foreign keys
+            with store.transaction() as conn:
+                store.commit_staged(conn)
+        store.drop_staged()
+        assert store.scalar("SELECT COUNT(*) FROM codings") == 0

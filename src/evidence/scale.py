@@ -89,7 +89,7 @@ def embed_texts(embedder: Any, texts: Sequence[str], *, scheduler: str | None = 
         embedder.fit(texts)  # a corpus-fitted embedder learns on the client, from all the texts
     items = sorted(todo.items(), key=lambda item: len(item[1]))
     chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
-    remote = client.scatter(embedder.for_worker(), broadcast=True) if chunks else None
+    remote = client.scatter(embedder.for_worker(), broadcast=True, hash=False) if chunks else None
     futures = {client.submit(_embed_on_worker, remote, [t for _, t in part], pure=False): part
                for part in chunks}
     from distributed import as_completed
@@ -121,7 +121,8 @@ def codings_on_cluster(model: Any, segments: Any, vectors: np.ndarray | None, cl
 
     chunk = chunk or CODING_BATCH
 
-    remote = client.scatter(model, broadcast=True)
+    # a fresh key per call (one per batch): the same hashed key raced with the previous batch's release
+    remote = client.scatter(model, broadcast=True, hash=False)
     starts = list(range(0, len(segments), chunk))
     futures = [client.submit(_code_on_worker, remote, segments.iloc[s : s + chunk],
                              None if vectors is None else vectors[s : s + chunk], pure=False)

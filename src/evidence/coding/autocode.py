@@ -154,10 +154,11 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
         codebook = project_codebook(project)
         settled = store.settled_codings(coder, origin)  # a person's judgement is never re-suggested
         batches = -(-total // scale.CODING_BATCH)
-        # One transaction: a failure in any batch leaves the store as it was before the command.
-        with (scale.cluster_client(scheduler) if scheduler else nullcontext(None)) as client, \
-                store.transaction() as conn:
-            replaced = store.delete_suggested(conn, coder, origin)
+        # Each batch's codings are staged in a temporary table (no lock held on the store while coding);
+        # one short transaction then replaces the coder's suggestions: a failure in any batch, or
+        # before the end, leaves the store as it was before the command.
+        store.drop_staged()
+        with (scale.cluster_client(scheduler) if scheduler else nullcontext(None)) as client:
             for part, with_text, left_out in progress_bar(
                     _unit_batches(project, kinds, include_procedural), desc=f"coding ({origin})", unit="batch",
                     total=batches, enabled=None if batches > 1 else False):
@@ -169,14 +170,19 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
                 codings, dropped = _within_scope(codebook, codings, part, learnt)
                 out_of_scope += dropped
                 codings = [c for c in codings if (c.segment, c.code) not in settled]
-                store.insert_coding_batch(conn, codings)
+                store.stage_codings(codings)
                 per_code.update(str(c.code) for c in codings)
-            if not n_segments:
-                raise NotEnoughDataError("no segments to code; ingest some sources first")
+        if not n_segments:
+            raise NotEnoughDataError("no segments to code; ingest some sources first")
+        with store.transaction() as conn:
+            replaced = store.delete_suggested(conn, coder, origin)
+            suggestions = store.commit_staged(conn)
     except BaseException as exc:
         store.finish_run(run, "failed", {"error": str(exc)})
         raise
-    report = AutocodeReport(method, coder, model.model_id, n_segments, sum(per_code.values()), int(replaced),
+    finally:
+        store.drop_staged()
+    report = AutocodeReport(method, coder, model.model_id, n_segments, suggestions, int(replaced),
                             dict(per_code.most_common()), procedural=procedural,
                             out_of_scope=out_of_scope, train_coder=train_coder or "")
     if spec.learns:  # cross-validated on the trainer's codings, and the scope it learnt

@@ -511,19 +511,36 @@ class Store:
         return int(conn.execute("DELETE FROM codings WHERE coder = ? AND origin = ? AND status = 'suggested'",
                                 (coder, origin)).rowcount)
 
-    def insert_coding_batch(self, conn: sqlite3.Connection, codings: Iterable[Coding]) -> int:
-        """Insert codings with one ``executemany`` (inside the caller's transaction); ids are not read back.
+    _STAGED = ('segment_id, code_id, coder, origin, status, start, "end", confidence, explanation, model_id,'
+               " model_version")
 
-        Segments must exist (the foreign key refuses any other): used for codings made from segments
-        just read from this store."""
-        stamp = now()
+    def stage_codings(self, codings: Iterable[Coding]) -> int:
+        """Keep codings in this connection's temporary table ``staged_codings`` (no lock on the project
+        store, so other commands can write meanwhile); :meth:`commit_staged` moves them in."""
+        conn = self._conn
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_codings ({self._STAGED})")
         cur = conn.executemany(
-            'INSERT INTO codings (segment_id, code_id, coder, origin, status, start, "end", confidence,'
-            " explanation, model_id, model_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO temp.staged_codings ({self._STAGED}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             ((c.segment, c.code, c.coder, c.origin, c.status, c.start, c.end, c.confidence, c.explanation,
-              c.model_id, c.model_version, stamp, stamp) for c in codings),
+              c.model_id, c.model_version) for c in codings),
         )
         return int(cur.rowcount)
+
+    def commit_staged(self, conn: sqlite3.Connection) -> int:
+        """Insert the staged codings, in staging order, inside the caller's transaction (then empty the
+        staging table); a (segment, code) a person judged while they were staged is left out."""
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_codings ({self._STAGED})")
+        stamp = now()
+        cur = conn.execute(
+            f"INSERT INTO codings ({self._STAGED}, created_at, updated_at)"
+            f" SELECT {self._STAGED}, ?, ? FROM temp.staged_codings AS s WHERE NOT EXISTS (SELECT 1 FROM codings"
+            " AS j WHERE j.segment_id = s.segment_id AND j.code_id = s.code_id AND j.coder = s.coder AND"
+            " j.origin = s.origin AND j.status <> 'suggested') ORDER BY s.rowid", (stamp, stamp))
+        conn.execute("DELETE FROM temp.staged_codings")
+        return int(cur.rowcount)
+
+    def drop_staged(self) -> None:
+        self._conn.execute("DROP TABLE IF EXISTS temp.staged_codings")
 
 
 def copy_store(source: str | Path, target: str | Path) -> None:
