@@ -54,6 +54,10 @@ class ClassifierCoder:
         anchor_weight: sample weight of the codebook's texts as extra positives (0: not used).
         default_margin: cut-off on the model's decision value when positives are too few to tune one;
             below 0 because a class-balanced model's own boundary is too strict for rare codes.
+        embedding_weight: scale of the sentence-embedding block against the TF-IDF blocks.
+        at_least_one: the codebook is exhaustive (every text the researcher codes gets some code):
+            a text no code's threshold admits gets the code whose probability comes closest to its
+            threshold. Off by default: most corpora hold talk no code fits.
         random_state: seed for the folds and solvers.
     """
 
@@ -63,7 +67,8 @@ class ClassifierCoder:
                  class_weight: str | None = "balanced", min_positives: int | None = None, cv: int = 4,
                  char_ngrams: bool = True, tune_thresholds: bool = True, priors: Any = None,
                  prior_weight: float = 2.0, anchor_weight: float = 1.0, default_margin: float = -0.5,
-                 embedding_weight: float = 1.0, random_state: int = 0, coder: str = "classifier") -> None:
+                 embedding_weight: float = 1.0, at_least_one: bool = False, random_state: int = 0,
+                 coder: str = "classifier") -> None:
         self.embedder = embedder
         self.features = features
         self.C = C
@@ -77,6 +82,7 @@ class ClassifierCoder:
         self.anchor_weight = anchor_weight
         self.default_margin = default_margin
         self.embedding_weight = embedding_weight
+        self.at_least_one = at_least_one
         self.random_state = random_state
         self.coder = coder
 
@@ -289,7 +295,17 @@ class ClassifierCoder:
         """0/1 per text and code, using each code's tuned threshold."""
         probabilities = self.predict_proba(texts, vectors)
         cuts = pd.Series(self.thresholds_, dtype=float)[probabilities.columns]
-        return (probabilities >= cuts).astype(int)
+        predicted = (probabilities >= cuts).astype(int)
+        if self.at_least_one and len(predicted.columns):
+            # an exhaustive codebook: every text gets the code it comes closest to, relative to the cut
+            empty = predicted.sum(axis=1).to_numpy() == 0
+            if empty.any():
+                closest = (probabilities / cuts.clip(lower=1e-6)).to_numpy()[empty].argmax(axis=1)
+                rows = np.flatnonzero(empty)
+                values = predicted.to_numpy().copy()
+                values[rows, closest] = 1
+                predicted = pd.DataFrame(values, index=predicted.index, columns=predicted.columns)
+        return predicted
 
     def uncertainty(self, texts: Sequence[str], vectors: np.ndarray | None = None, *,
                     aggregate: str = "max") -> np.ndarray:
