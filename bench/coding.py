@@ -280,7 +280,8 @@ def bench_real(folder: Path, sets: list[str] | None, seeds: int, embedder_name: 
                         rows.append([(r["kappa_mean"], r["kappa_low"], r["kappa_high"]) for r in results])
                     mean = np.mean(np.asarray(rows, dtype=float), axis=0)
                     totals.setdefault((name, sampling), []).append(mean[:, 0])
-                    figures = "  ".join(f"{f:.0%}: {k:.3f} ({lo:.3f}-{hi:.3f})" for f, (k, lo, hi) in zip(fractions, mean))
+                    figures = "  ".join(f"{f:.0%}: {k:.3f} ({lo:.3f}-{hi:.3f})"
+                                        for f, (k, lo, hi) in zip(fractions, mean))
                     print(f"  {name:<20} {sampling:<11} {figures}  ({time.perf_counter() - started:.0f}s)")
         if len(files) > 1:
             print(f"real: mean over {len(files)} sets")

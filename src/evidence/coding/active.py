@@ -76,7 +76,13 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
     each round is drawn at random instead: pure uncertainty sampling was reported to do worse
     than random on real survey answers (issue 17: kappa 0.41 vs 0.48 at 20% coded), chasing
     ambiguous segments; half-random rounds keep the sample representative and still spend half on
-    what the model doubts (``explore=0``: pure uncertainty; bench/coding.py compares them). Returns the indices coded, in the order they were chosen.
+    what the model doubts (``explore=0``: pure uncertainty; bench/coding.py compares them). On
+    2,100 real ANES survey answers this beats random (kappa 0.51/0.60 vs 0.49/0.56 at 20/30%);
+    on 288 answers with 29 codes it does not (0.30/0.41 vs 0.35/0.44): with few coded answers,
+    code at random (``bench/coding.py --real``). ``aggregate`` is passed to
+    :meth:`ClassifierCoder.uncertainty`; ``density`` > 0 weights each score by how typical the
+    segment is of the pool (cosine to the pool's mean, to that power), so outliers are not chased.
+    Returns the indices coded, in the order they were chosen.
     """
     from evidence.errors import NotEnoughDataError
 
