@@ -35,7 +35,8 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
     ``min_positives`` or more positives (kappa is NaN when the test share has no positive and no
     prediction of the code). ``diversity`` is passed to
     :func:`evidence.coding.active.uncertainty_sample` (1.0: pure uncertainty, near-duplicates allowed),
-    and so is ``explore`` (the random share of each round; 0: pure uncertainty).
+    and so are ``explore`` (the random share of each round; 0: pure uncertainty), ``aggregate`` and
+    ``density``.
     """
     if sampling not in SAMPLINGS:
         raise ValueError(f"sampling must be one of {SAMPLINGS}, not {sampling!r}")
