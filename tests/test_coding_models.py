@@ -165,3 +165,51 @@ def test_similarity_coder_names_the_nearest_anchor() -> None:
     assert "outcomes.aspiration" in set(found["code"])
     [coding] = [c for c in coder.codings(segments) if c.code == "outcomes.aspiration"]
     assert coding.origin == "similarity" and coding.model_id == f"similarity:{embedder.model_id}"
+
+
+def test_exhaustive_codebook_gives_every_text_a_code(labelled, priors) -> None:
+    texts, labels = labelled
+    plain = ClassifierCoder(features="tfidf", priors=priors, random_state=2).fit(texts[:120], labels.iloc[:120])
+    forced = ClassifierCoder(features="tfidf", priors=priors, random_state=2, at_least_one=True).fit(
+        texts[:120], labels.iloc[:120])
+    before, after = plain.predict(texts[120:]), forced.predict(texts[120:])
+    empty = before.sum(axis=1) == 0
+    assert empty.any(), "some held-out quotes should pass no code's threshold"
+    assert (after.sum(axis=1) >= 1).all()
+    # texts that had codes keep exactly them; empty ones get one code, the closest to its threshold
+    pd.testing.assert_frame_equal(after[~empty], before[~empty])
+    assert (after[empty].sum(axis=1) == 1).all()
+    probabilities = forced.predict_proba(texts[120:])
+    cuts = pd.Series(forced.thresholds_)[probabilities.columns]
+    first = int(np.flatnonzero(empty.to_numpy())[0])
+    assert after.columns[after.iloc[first].to_numpy().argmax()] == (probabilities.iloc[first] / cuts).idxmax()
+
+
+def test_uncertainty_can_average_doubt_over_codes(labelled, priors) -> None:
+    texts, labels = labelled
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0).fit(texts[:100], labels.iloc[:100])
+    most, mean = coder.uncertainty(texts[100:160]), coder.uncertainty(texts[100:160], aggregate="mean")
+    assert ((mean >= 0) & (mean <= most + 1e-12)).all() and not np.allclose(mean, most)
+    with pytest.raises(ValueError, match="aggregate must be"):
+        coder.uncertainty(texts[:3], aggregate="median")
+    vectors = np.random.default_rng(0).normal(size=(160, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chosen = uncertainty_sample(lambda: ClassifierCoder(features="tfidf", priors=priors, random_state=0),
+                                texts[:160], labels.iloc[:160], 50, seed=1, vectors=vectors,
+                                aggregate="mean", density=1.0)
+    assert len(chosen) == len(set(chosen)) == 50
+
+
+def test_bench_reads_real_coded_answers_and_names_a_bad_cell(tmp_path) -> None:
+    spec = importlib.util.spec_from_file_location("bench_coding_for_tests", ROOT / "bench" / "coding.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    good = tmp_path / "answers.csv"
+    good.write_text("caseID,verbatim,1,2\n4,Because of the economy,1,0\n9,   ,0,1\n13,He promised change,1,1\n")
+    texts, labels = bench.load_real_set(good)
+    assert texts == ["Because of the economy", "He promised change"]
+    assert labels.columns.tolist() == ["code 1", "code 2"] and labels.to_numpy().tolist() == [[1, 0], [1, 1]]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text,a\n1,yes,1\n2,no,maybe\n")
+    with pytest.raises(ValueError, match=r"bad.csv: row 3 .*column 'a': 'maybe' is not 0 or 1"):
+        bench.load_real_set(bad)

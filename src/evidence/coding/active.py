@@ -43,6 +43,14 @@ def diverse_top(scores: np.ndarray, n: int, vectors: np.ndarray | None = None, d
     return np.array(taken, dtype=int)
 
 
+def _typicality(vectors: np.ndarray) -> np.ndarray:
+    """How typical each row is of the pool: cosine similarity to the pool's mean direction, in 0-1
+    (the mean similarity to every other row, up to scale, at the cost of one product)."""
+    centre = vectors.mean(axis=0)
+    centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    return np.clip(vectors @ centre, 0.0, 1.0)
+
+
 def suggest_next(coder: ClassifierCoder, segments: pd.DataFrame, n: int = 10,
                  vectors: np.ndarray | None = None, diversity: float = 0.9) -> pd.DataFrame:
     """The ``n`` most uncertain segments (near-duplicates skipped when ``vectors`` are given):
@@ -58,7 +66,7 @@ def suggest_next(coder: ClassifierCoder, segments: pd.DataFrame, n: int = 10,
 def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[str], labels: pd.DataFrame,
                        budget: int, *, seed: int, vectors: np.ndarray | None = None,
                        start: int | None = None, batches: int = 6, diversity: float = 0.9,
-                       explore: float = 0.5) -> np.ndarray:
+                       explore: float = 0.5, aggregate: str = "max", density: float = 0.0) -> np.ndarray:
     """Simulate a researcher coding ``budget`` segments chosen by uncertainty sampling.
 
     Starts from ``start`` random segments (default: half the budget, at least 20: a model needs
@@ -68,7 +76,13 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
     each round is drawn at random instead: pure uncertainty sampling was reported to do worse
     than random on real survey answers (issue 17: kappa 0.41 vs 0.48 at 20% coded), chasing
     ambiguous segments; half-random rounds keep the sample representative and still spend half on
-    what the model doubts (``explore=0``: pure uncertainty; bench/coding.py compares them). Returns the indices coded, in the order they were chosen.
+    what the model doubts (``explore=0``: pure uncertainty; bench/coding.py compares them). On
+    2,100 real ANES survey answers this beats random (kappa 0.51/0.60 vs 0.49/0.56 at 20/30%);
+    on 288 answers with 29 codes it does not (0.30/0.41 vs 0.35/0.44): with few coded answers,
+    code at random (``bench/coding.py --real``). ``aggregate`` is passed to
+    :meth:`ClassifierCoder.uncertainty`; ``density`` > 0 weights each score by how typical the
+    segment is of the pool (cosine to the pool's mean, to that power), so outliers are not chased.
+    Returns the indices coded, in the order they were chosen.
     """
     from evidence.errors import NotEnoughDataError
 
@@ -88,7 +102,9 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
             picked = pool[:take]
         else:
             random_take = int(round(take * explore))
-            scores = coder.uncertainty([texts[i] for i in pool], pool_vectors)
+            scores = coder.uncertainty([texts[i] for i in pool], pool_vectors, aggregate=aggregate)
+            if density > 0 and pool_vectors is not None:
+                scores = scores * _typicality(pool_vectors) ** density
             picked = [pool[k] for k in diverse_top(scores, take - random_take, pool_vectors, diversity)]
             chosen_now = set(picked)
             rest = [i for i in pool if i not in chosen_now]

@@ -54,6 +54,10 @@ class ClassifierCoder:
         anchor_weight: sample weight of the codebook's texts as extra positives (0: not used).
         default_margin: cut-off on the model's decision value when positives are too few to tune one;
             below 0 because a class-balanced model's own boundary is too strict for rare codes.
+        embedding_weight: scale of the sentence-embedding block against the TF-IDF blocks.
+        at_least_one: the codebook is exhaustive (every text the researcher codes gets some code):
+            a text no code's threshold admits gets the code whose probability comes closest to its
+            threshold. Off by default: most corpora hold talk no code fits.
         random_state: seed for the folds and solvers.
     """
 
@@ -63,7 +67,8 @@ class ClassifierCoder:
                  class_weight: str | None = "balanced", min_positives: int | None = None, cv: int = 4,
                  char_ngrams: bool = True, tune_thresholds: bool = True, priors: Any = None,
                  prior_weight: float = 2.0, anchor_weight: float = 1.0, default_margin: float = -0.5,
-                 random_state: int = 0, coder: str = "classifier") -> None:
+                 embedding_weight: float = 1.0, at_least_one: bool = False, random_state: int = 0,
+                 coder: str = "classifier") -> None:
         self.embedder = embedder
         self.features = features
         self.C = C
@@ -76,6 +81,8 @@ class ClassifierCoder:
         self.prior_weight = prior_weight
         self.anchor_weight = anchor_weight
         self.default_margin = default_margin
+        self.embedding_weight = embedding_weight
+        self.at_least_one = at_least_one
         self.random_state = random_state
         self.coder = coder
 
@@ -103,7 +110,7 @@ class ClassifierCoder:
                 if self.embedder is None:
                     raise ValueError("features use embeddings but no embedder was given")
                 vectors = self.embedder.embed(list(texts))
-            blocks.append(sparse.csr_matrix(np.asarray(vectors, dtype=np.float64)))
+            blocks.append(sparse.csr_matrix(self.embedding_weight * np.asarray(vectors, dtype=np.float64)))
         if "tfidf" in self.features:
             if fitting:
                 vocabulary = list(texts) + self.anchors_["text"].tolist()
@@ -288,14 +295,33 @@ class ClassifierCoder:
         """0/1 per text and code, using each code's tuned threshold."""
         probabilities = self.predict_proba(texts, vectors)
         cuts = pd.Series(self.thresholds_, dtype=float)[probabilities.columns]
-        return (probabilities >= cuts).astype(int)
+        predicted = (probabilities >= cuts).astype(int)
+        if self.at_least_one and len(predicted.columns):
+            # an exhaustive codebook: every text gets the code it comes closest to, relative to the cut
+            empty = predicted.sum(axis=1).to_numpy() == 0
+            if empty.any():
+                closest = (probabilities / cuts.clip(lower=1e-6)).to_numpy()[empty].argmax(axis=1)
+                rows = np.flatnonzero(empty)
+                values = predicted.to_numpy().copy()
+                values[rows, closest] = 1
+                predicted = pd.DataFrame(values, index=predicted.index, columns=predicted.columns)
+        return predicted
 
-    def uncertainty(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """How unsure the model is about each text: 1 at a code's threshold, 0 when sure of every code."""
+    def uncertainty(self, texts: Sequence[str], vectors: np.ndarray | None = None, *,
+                    aggregate: str = "max") -> np.ndarray:
+        """How unsure the model is about each text, from 0 (sure of every code) to 1.
+
+        ``aggregate="max"``: 1 when some code's probability sits on its threshold (the most doubtful
+        code decides); ``"mean"``: the doubt averaged over codes, so a text counts as uncertain when
+        several codes are in doubt, not when one rare code's boundary passes near it.
+        """
+        if aggregate not in ("max", "mean"):
+            raise ValueError(f"aggregate must be 'max' or 'mean', not {aggregate!r}")
         probabilities = self.predict_proba(texts, vectors).to_numpy()
         cuts = np.array([self.thresholds_[c] for c in self.codes_])
         scale = np.maximum(cuts, 1 - cuts)
-        return 1.0 - (np.abs(probabilities - cuts) / scale).min(axis=1)
+        doubt = 1.0 - np.abs(probabilities - cuts) / scale
+        return doubt.max(axis=1) if aggregate == "max" else doubt.mean(axis=1)
 
     def explain(self, texts: Sequence[str], probabilities: pd.DataFrame, vectors: np.ndarray | None = None) -> pd.DataFrame:
         """A reason per text and code: the probability and the nearest training segment with that code."""

@@ -29,7 +29,8 @@ SAMPLINGS = ("random", "uncertainty")
 def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequence[float], *, seed: int = 0,
                    sampling: str = "random", vectors: np.ndarray | None = None,
                    make_coder: Callable[[], ClassifierCoder] | None = None,
-                   min_positives: int = 8, diversity: float = 0.9, explore: float = 0.5) -> list[dict[str, Any]]:
+                   min_positives: int = 8, diversity: float = 0.9, explore: float = 0.5,
+                   aggregate: str = "max", density: float = 0.0) -> list[dict[str, Any]]:
     """One result per fraction: {fraction, sampling, n_train, n_test, kappa_mean, kappa_low, kappa_high,
     measured_on, per_code}; kappa_low/high: 95% bootstrap interval over the held-out segments.
 
@@ -37,7 +38,8 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
     ``min_positives`` or more positives (kappa is NaN when the test share has no positive and no
     prediction of the code). ``diversity`` is passed to
     :func:`evidence.coding.active.uncertainty_sample` (1.0: pure uncertainty, near-duplicates allowed),
-    and so is ``explore`` (the random share of each round; 0: pure uncertainty).
+    and so are ``explore`` (the random share of each round; 0: pure uncertainty), ``aggregate`` and
+    ``density``.
     """
     if sampling not in SAMPLINGS:
         raise ValueError(f"sampling must be one of {SAMPLINGS}, not {sampling!r}")
@@ -64,7 +66,8 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
             train = np.random.default_rng(seed).permutation(n)[:budget]
         else:
             train = uncertainty_sample(make_coder, texts, labels, budget, seed=seed, vectors=vectors,
-                                       diversity=diversity, explore=explore)
+                                       diversity=diversity, explore=explore, aggregate=aggregate,
+                                       density=density)
         test = np.setdiff1d(np.arange(n), train)
         coder = make_coder().fit([texts[i] for i in train], labels.iloc[train],
                                  None if vectors is None else vectors[train])
