@@ -22,6 +22,7 @@ print(corpus)
 """
 
 
+@pytest.mark.slow
 def test_manifest_and_executed_notebooks_hold_no_names(tmp_path: Path) -> None:
     corpus = tmp_path / "visit_nkechi_adeyemi"  # a folder named after a pupil
     (corpus / "transcripts").mkdir(parents=True)
