@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from evidence.notebooks import run_analysis
 from evidence.privacy.paths import input_key
