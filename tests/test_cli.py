@@ -132,6 +132,7 @@ def test_a_warning_is_printed_once_and_quiet_hides_it(here_project):
     assert report["segments"] >= 3
 
 
+@pytest.mark.slow
 def test_json_reports_parse(here_project):
     rules = json.loads(_evidence("autocode", "--method", "rules", "--coder", "kw-bot", "--json",
                                  cwd=here_project).stdout)
