@@ -72,6 +72,7 @@ def _evidence(*args: str, cwd: Path, check: bool = True) -> subprocess.Completed
     return result
 
 
+@pytest.mark.slow
 def test_help_lists_exit_codes_and_version_is_the_installed_one(tmp_path):
     result = _evidence("--help", cwd=tmp_path)
     assert "exit codes:" in result.stdout and "130" in result.stdout
@@ -115,6 +116,7 @@ def here_project(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_warning_is_printed_once_and_quiet_hides_it(here_project):
     args = ("autocode", "--method", "similarity", "--coder", "sim-bot", "--embedder", "tfidf")
     result = _evidence(*args, cwd=here_project)
@@ -130,6 +132,7 @@ def test_a_warning_is_printed_once_and_quiet_hides_it(here_project):
     assert report["segments"] >= 3
 
 
+@pytest.mark.slow
 def test_json_reports_parse(here_project):
     rules = json.loads(_evidence("autocode", "--method", "rules", "--coder", "kw-bot", "--json",
                                  cwd=here_project).stdout)

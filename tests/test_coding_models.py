@@ -59,6 +59,7 @@ def test_kappa_and_threshold_helpers_match_sklearn() -> None:
     assert best_threshold(truth, scores, default=0.1, shrink=0.5) == pytest.approx(0.275)
 
 
+@pytest.mark.slow
 def test_classifier_learns_calibrated_codes_from_few_examples(labelled, priors) -> None:
     texts, labels = labelled
     train, test = slice(0, 150), slice(150, None)
@@ -114,6 +115,7 @@ def test_classifier_refuses_when_nothing_can_be_learned(priors) -> None:
         ClassifierCoder(features="tfidf").fit(["x one", "y two", "z three", "w four", "v five"], labels)
 
 
+@pytest.mark.slow
 def test_suggest_next_ranks_segments_by_uncertainty(labelled, priors) -> None:
     texts, labels = labelled
     coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0).fit(texts[:100], labels.iloc[:100])

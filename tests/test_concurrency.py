@@ -29,6 +29,7 @@ def _assign(args: tuple[str, int]) -> dict[str, str]:
     return {known.name: key.pseudonym(known) for known in names}
 
 
+@pytest.mark.slow
 def test_processes_assigning_at_once_agree_on_one_key(tmp_path):
     private = tmp_path / "private"
     with multiprocessing.get_context("spawn").Pool(4) as pool:
@@ -47,6 +48,7 @@ def _transcript(speakers: list[str], tag: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_four_concurrent_ingests_give_one_consistent_key(tmp_path):
     project = tmp_path / "shared project"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}

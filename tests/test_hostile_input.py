@@ -285,6 +285,7 @@ def _read_only(folder: Path, *command: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_read_only_project_reads_and_refuses_writes_in_one_line(tmp_path):
     folder = _project(tmp_path)
     transcript = tmp_path / "talk.txt"

@@ -60,6 +60,7 @@ def test_failed_files_store_nothing_and_others_go_in(project, tmp_path):
     assert summary["sources"] == 1 and summary["turns"] == 2
 
 
+@pytest.mark.slow
 def test_cli_exits_nonzero_listing_each_failure(project, tmp_path):
     folder = bad_files(tmp_path / "in")
     (folder / "good.txt").write_text(GOOD, encoding="utf-8")

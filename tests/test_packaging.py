@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import yaml
 
 from conftest import REPO
@@ -30,6 +31,7 @@ def test_readme_opens_with_main_and_test_commands():
     assert "bash scripts/test.sh" in ci
 
 
+@pytest.mark.slow
 def test_import_evidence_does_not_import_heavy_libraries():
     code = ("import sys, evidence, evidence.project, evidence.model; "
             "print(','.join(m for m in ('torch','bertopic','umap','spacy','sklearn','plotly','voila') if m in sys.modules))")

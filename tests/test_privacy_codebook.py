@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 
 def _evidence(*args: str, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "evidence", *args], capture_output=True, text=True, cwd=cwd,
@@ -28,6 +30,7 @@ codes:
 """
 
 
+@pytest.mark.slow
 def test_codebook_load_replaces_roster_names_everywhere(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "roster.csv").write_text(
@@ -56,6 +59,7 @@ def test_codebook_load_replaces_roster_names_everywhere(tmp_path):
     assert report.returncode == 0, report.stdout + report.stderr
 
 
+@pytest.mark.slow
 def test_codebook_of_a_project_without_pseudonymisation_is_kept_as_written(tmp_path):
     (tmp_path / "book.yaml").write_text(CODEBOOK, encoding="utf-8")
     assert _evidence("init", "--project", "proj", "--no-corpus", cwd=tmp_path).returncode == 0

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from evidence.notebooks import run_analysis
 from evidence.privacy.paths import input_key
@@ -22,6 +23,7 @@ print(corpus)
 """
 
 
+@pytest.mark.slow
 def test_manifest_and_executed_notebooks_hold_no_names(tmp_path: Path) -> None:
     corpus = tmp_path / "visit_nkechi_adeyemi"  # a folder named after a pupil
     (corpus / "transcripts").mkdir(parents=True)

@@ -72,6 +72,7 @@ def test_codings_validate_and_store_atomically(project, tmp_path):
     assert (summary["codes"], summary["codings"], summary["coders"]) == (1, 2, 1)
 
 
+@pytest.mark.slow
 def test_cli_summary_and_segments_contract(project, tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(TRANSCRIPT, encoding="utf-8")

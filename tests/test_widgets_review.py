@@ -32,6 +32,7 @@ def _reopen(project: Project) -> Project:
     return Project.open(project.path)  # a second connection: what a restarted kernel would see
 
 
+@pytest.mark.slow
 def test_accept_reject_add_memo_are_saved_at_once(project: Project) -> None:
     from evidence.widgets import ReviewWidget
 
