@@ -1,7 +1,7 @@
 """Build step: copy notebooks/, dashboards/ and the sample corpus into the wheel as evidence/_data/.
 
 Everything else about the package is declared in pyproject.toml. The copies are made at build time only
-(src/evidence/_data/ is git-ignored and stays empty in a checkout); `evidence.resources` finds them in an
+(src/evidence/_data/ is git-ignored and stays empty in a checkout); `evidence.core.resources` finds them in an
 installed wheel and falls back to the repository's folders in a checkout or an editable install.
 """
 

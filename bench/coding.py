@@ -67,7 +67,7 @@ def bench_rule_precision(before: Path | None) -> None:
     Precision: of the quotes the rules give a code, the share the researcher gave it too.
     "before": the codebook given with --codebook-before, measured in the same run.
     """
-    from evidence.procedural import is_procedural
+    from evidence.nlp.procedural import is_procedural
 
     texts, labels = sample_labels()
     # meeting talk that runs the meeting: every code a rule puts on one of these is a false positive
@@ -130,7 +130,7 @@ def bench_rules(texts: list[str]) -> None:
 
 
 def bench_similarity(texts: list[str], embedder_name: str) -> None:
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     codebook = load_codebook(CODEBOOK)
     with tempfile.TemporaryDirectory() as cache:
@@ -155,7 +155,7 @@ BEFORE = dict(anchor_weight=0.0, char_ngrams=False, min_positives=3, default_mar
 
 
 def bench_quality(seeds: int, embedder_name: str, compare: bool = True) -> None:
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     quotes = pd.read_csv(SAMPLE / "quotes" / "pupil_quotes.csv", dtype=str, keep_default_na=False)
     codings = pd.read_csv(SAMPLE / "codings" / "researcher_a.csv", dtype=str).rename(columns={"id": "segment"})
@@ -250,7 +250,7 @@ def load_real_set(path: Path) -> tuple[list[str], pd.DataFrame]:
 
 def bench_real(folder: Path, sets: list[str] | None, seeds: int, embedder_name: str, compare: bool = True) -> None:
     """Held-out kappa on real human-coded answers: defaults (random vs uncertainty sampling) and variants."""
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     files = sorted(Path(folder).glob("*.csv"))
     if sets:

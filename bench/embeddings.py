@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAIN_ST = """
 import os, sys, time
 os.environ["HF_HUB_OFFLINE"] = "1"
-from evidence.embeddings import minilm_folder
+from evidence.nlp.embeddings import minilm_folder
 from sentence_transformers import SentenceTransformer
 texts = open(sys.argv[1], encoding="utf-8").read().split("\\n")[:-1]
 model = SentenceTransformer(str(minilm_folder()), device="cpu")
@@ -66,7 +66,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def bench_speed(texts: list[str], workdir: Path, repeats: int) -> dict[str, np.ndarray]:
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     get_embedder("minilm-onnx").embed(["build the ONNX model once, before timing"])
     file = workdir / "texts.txt"
@@ -112,7 +112,7 @@ def bench_kappa(names: list[str], seeds: int) -> None:
     from evidence.coding.curve import learning_curve
     from evidence.coding.labels import label_matrix
     from evidence.coding.priors import CodebookPriors
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     sample = ROOT / "corpora" / "sample"
     quotes = pd.read_csv(sample / "quotes" / "pupil_quotes.csv", dtype=str, keep_default_na=False)
@@ -141,7 +141,7 @@ def bench_kappa(names: list[str], seeds: int) -> None:
 
 
 def bench_structure(names: list[str], workdir: Path) -> None:
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
     from evidence.themes.fit import ThemeModel
     from evidence.themes.sections import find_sections
 

@@ -281,7 +281,7 @@ class Harness:
 
     def warm_up(self, kind: str, data: bytes) -> None:
         """Read one valid input untimed and uncounted: the first use of a reader loads its libraries."""
-        from evidence.errors import EvidenceError
+        from evidence.core.errors import EvidenceError
 
         path = self.path_for(kind)
         path.write_bytes(_qdpx(data) if kind == "qde" else data)
@@ -294,7 +294,7 @@ class Harness:
 
     def check(self, kind: str, data: bytes) -> str | None:
         """None when the reader read it or refused it with a workbench error; else what went wrong."""
-        from evidence.errors import EvidenceError
+        from evidence.core.errors import EvidenceError
 
         if kind == "qde":
             data = _qdpx(data)

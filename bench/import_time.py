@@ -17,7 +17,7 @@ import time
 STATEMENTS = {
     "import pandas": "import pandas",
     "import evidence": "import evidence",
-    "import evidence.embeddings, evidence.themes.fit": "import evidence.embeddings, evidence.themes.fit",
+    "import evidence.nlp.embeddings, evidence.themes.fit": "import evidence.nlp.embeddings, evidence.themes.fit",
     "import evidence.cli": "import evidence.cli",
 }
 

@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    from evidence.nlp import load_pipeline
+    from evidence.nlp.pipeline import load_pipeline
     from evidence.project import Project
 
     nlp = load_pipeline()

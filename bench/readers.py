@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
-    from evidence.nlp import load_pipeline
+    from evidence.nlp.pipeline import load_pipeline
 
     load_pipeline()("warm up")
     print(f"{'format':<6} " + " ".join(f"{s:>8g} MB" for s in sizes) + "   time ratios to the first size "

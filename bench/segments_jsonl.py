@@ -23,7 +23,7 @@ WORDS = "reading club helped pupils talk about books with more confidence every 
 
 
 def build(path: Path, rows: int, seed: int) -> None:
-    from evidence.model import Segment, Source
+    from evidence.core.model import Segment, Source
     from evidence.store import Store
 
     rng = random.Random(seed)

@@ -256,11 +256,11 @@ def main() -> None:
     parser.add_argument("--skip-scale", action="store_true", help="skip points 1 and 2 (fit time, stability)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    from evidence.embeddings import project_embedder
+    from evidence.nlp.embeddings import project_embedder
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.only_agendas:
-        from evidence.embeddings import get_embedder
+        from evidence.nlp.embeddings import get_embedder
 
         bench_real_agendas(args.agendas or Path("missing"), get_embedder(cache_dir=args.workdir / "embeddings"))
         return

@@ -51,7 +51,7 @@ class ProjectFactory:
         ``corpus`` is a list of files or folders, or a mapping file name -> text whose files are written
         into the factory's folder first; with ``ingest`` (the default) they are ingested (with ``roster``
         if given) and every file must go in. ``codebook`` is a codebook file loaded into the project (by
-        ``author`` if given); ``codings`` are :class:`evidence.model.Coding` rows added after that.
+        ``author`` if given); ``codings`` are :class:`evidence.core.model.Coding` rows added after that.
         """
         from evidence.project import Project
 

@@ -6,7 +6,7 @@ project; the codings are the researchers' own (``codings/researcher_a.csv`` for 
 turn-level ground truth ``corpora/truth/sections.csv`` for roundtables, half of them as spans on the
 turn's first sentence) plus the rules coder's suggestions (those it is most sure of accepted). The
 numbers come from ``quant/`` through evidence.mixed, with school names pseudonymised by the same key.
-:func:`evidence.results.publish` then writes ``PROJECT/results`` exactly as ``evidence run`` would.
+:func:`evidence.bundle.publish` then writes ``PROJECT/results`` exactly as ``evidence run`` would.
 
 ``build_sample_bundle(folder)`` returns the project folder; ``roster_names()`` the real names that
 must never appear on a dashboard.
@@ -38,7 +38,7 @@ def roster_names() -> list[str]:
 
 def build_sample_bundle(folder: str | Path) -> Path:
     """Make a project in ``folder`` from corpora/sample and publish its results bundle; returns the folder."""
-    from evidence import results
+    from evidence import bundle
     from evidence.project import Project
 
     folder = Path(folder)
@@ -48,7 +48,7 @@ def build_sample_bundle(folder: str | Path) -> Path:
         _load_codebook(project)
         _add_codings(project)
         _stage_analysis(project, worker)
-        results.publish(project)
+        bundle.publish(project)
     finally:
         project.close()
     return folder
@@ -84,7 +84,7 @@ def _load_codebook(project) -> None:
 def _add_codings(project) -> None:
     from evidence.codebook import load_codebook
     from evidence.coding.rules import RuleCoder
-    from evidence.model import Coding
+    from evidence.core.model import Coding
 
     segments = project.segments()
     codings: list[Coding] = []
@@ -127,7 +127,7 @@ def _add_codings(project) -> None:
 
 # -- analysis tables ----------------------------------------------------------------------------------
 def _stage_analysis(project, worker) -> None:
-    from evidence import results
+    from evidence import bundle
     from evidence.mixed.effects import tutoring_effects
     from evidence.mixed.joint import joint_display
     from evidence.mixed.voice import before_after, stance
@@ -142,7 +142,7 @@ def _stage_analysis(project, worker) -> None:
         "group": pupils["group"], "pre": pupils["pre_score"], "post": pupils["post_score"],
         "gain": pupils["post_score"] - pupils["pre_score"], "disadvantaged": pupils["disadvantaged"],
     })
-    from evidence.analysis import schools_table
+    from evidence.pipeline.analysis import schools_table
     from evidence.mixed.outcomes import load_outcomes
     from evidence.privacy.publish import publishable_table
 
@@ -170,7 +170,7 @@ def _stage_analysis(project, worker) -> None:
         "stance_before": [stance(t)[2] if t else None for t in voice["before_quotes"]],
         "stance_after": [stance(t)[2] if t else None for t in voice["after_quotes"]],
     })
-    results.stage(project, outcomes=outcomes, schools=schools, effects=effects, joint_display=joint,
+    bundle.stage(project, outcomes=outcomes, schools=schools, effects=effects, joint_display=joint,
                   voice_pairs=voice_pairs)
     _stage_themes(project)
 
@@ -180,7 +180,7 @@ def _stage_themes(project) -> None:
     seeded) as notebook 03 stages them."""
     import warnings
 
-    from evidence import results
+    from evidence import bundle
     from evidence.themes.persist import theme_tables
     from evidence.themes.recipes import fit_project_themes
 
@@ -188,7 +188,7 @@ def _stage_themes(project) -> None:
         warnings.simplefilter("ignore")  # the TF-IDF embedder warns that it codes worse than MiniLM
         run_id, _, _ = fit_project_themes(project, unit="segment", n_themes=5, seed=3, embedder_name="tfidf")
     themes, assignments = theme_tables(project, run_id)
-    results.stage(project, themes=themes[["id", "label", "size", "words", "quotes"]], theme_assignments=assignments)
+    bundle.stage(project, themes=themes[["id", "label", "size", "words", "quotes"]], theme_assignments=assignments)
 
 
 # -- one bundle per test session ----------------------------------------------------------------------

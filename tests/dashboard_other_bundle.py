@@ -4,7 +4,7 @@ A reading-volunteers programme in two primary schools: its own codebook (no dash
 "features" or "warning signs"), its own coder (``mina``), two roundtable transcripts with speakers, a
 pupil quote table with no waves, no outcomes, no KS4 table and no BERTopic themes. The corpus is
 ingested with ``evidence ingest`` run in the project folder with relative paths (the current folder as
-project), and published with :func:`evidence.results.publish` as ``evidence run`` would.
+project), and published with :func:`evidence.bundle.publish` as ``evidence run`` would.
 """
 
 from __future__ import annotations
@@ -91,8 +91,8 @@ def evidence(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def build_other_bundle(folder: str | Path) -> Path:
     """Write the corpus into ``folder/corpus``, make ``folder/project`` from it and publish; returns the project."""
-    from evidence import results
-    from evidence.model import Coding
+    from evidence import bundle
+    from evidence.core.model import Coding
     from evidence.project import Project
 
     folder = Path(folder)
@@ -117,5 +117,5 @@ def build_other_bundle(folder: str | Path) -> Path:
             for unit in units.loc[units["text"].str.contains(fragment, regex=False), "id"]:
                 codings.append(Coding(segment=unit, code=code, coder="mina"))
         project.add_codings(codings)
-        results.publish(project)
+        bundle.publish(project)
     return project_dir

@@ -117,19 +117,19 @@ def test_dashboards_never_import_the_models_or_the_store_writers():
     graph = import_graph()
     for module, targets in graph.items():
         if module.startswith("evidence.dashboard"):
-            heavy = {t for t in targets if t.startswith(("evidence.themes", "evidence.coding", "evidence.embeddings"))}
+            heavy = {t for t in targets if t.startswith(("evidence.themes", "evidence.coding", "evidence.nlp.embeddings"))}
             assert not heavy, f"{module} imports {heavy}: dashboards read the published bundle only"
 
 
 def test_one_list_of_bundle_tables():
     from evidence.dashboard.bundle import TABLES
-    from evidence.results import BUNDLE_TABLES
+    from evidence.bundle import BUNDLE_TABLES
 
     assert set(TABLES) <= set(BUNDLE_TABLES)
     pattern = re.compile(r'^\s*(TABLES|BUNDLE_TABLES)\s*[:=]', re.M)
     owners = [p.relative_to(SRC).as_posix() for p in (SRC / "evidence").rglob("*.py")
               if pattern.search(p.read_text(encoding="utf-8"))]
-    assert sorted(owners) == ["evidence/dashboard/bundle.py", "evidence/results.py"], owners
+    assert sorted(owners) == ["evidence/bundle/schema.py", "evidence/dashboard/bundle.py"], owners
     bundle_py = (SRC / "evidence" / "dashboard" / "bundle.py").read_text(encoding="utf-8")
     assert '"segments", "codes"' not in bundle_py  # derived from the Bundle fields, not written out again
 
@@ -137,7 +137,7 @@ def test_one_list_of_bundle_tables():
 def test_one_owner_of_the_counting_rule():
     """Modules that count or publish codings take the statuses that count from evidence.mixed.units."""
     counting = [*(SRC / "evidence" / "mixed").glob("*.py"), *(SRC / "evidence" / "dashboard").glob("*.py"),
-                SRC / "evidence" / "analysis.py", SRC / "evidence" / "results.py",
+                SRC / "evidence" / "pipeline" / "analysis.py", *(SRC / "evidence" / "bundle").glob("*.py"),
                 SRC / "evidence" / "refi" / "export_qdpx.py"]
     offenders = [p.relative_to(SRC).as_posix() for p in counting
                  if p.name != "units.py" and re.search(r'\(\s*"accepted"\s*,', p.read_text(encoding="utf-8"))]
@@ -147,7 +147,7 @@ def test_one_owner_of_the_counting_rule():
 # SQL against the project store lives in evidence/store/ only. The one other SQLite database is the
 # embedding cache (models/embeddings.sqlite, vectors keyed by model and text hash): it is not the project
 # store, so its class may keep its own SQL.
-SQL_ELSEWHERE_ALLOWED = {"evidence/embeddings.py": "EmbeddingCache"}
+SQL_ELSEWHERE_ALLOWED = {"evidence/nlp/embeddings.py": "EmbeddingCache"}
 SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|ALTER|REPLACE|WITH|DROP|BEGIN)\b")
 SQL_CALLS = {"execute", "executemany", "executescript", "read_sql", "read_sql_query", "backup", "iterdump"}
 
@@ -189,7 +189,8 @@ def test_the_sql_finder_finds_sql(tmp_path):
     package = tmp_path / "evidence"
     (package / "store").mkdir(parents=True)
     (package / "store" / "db.py").write_text('import sqlite3\nSQL = "SELECT id FROM codes"\n')
-    (package / "embeddings.py").write_text(
+    (package / "nlp").mkdir()
+    (package / "nlp" / "embeddings.py").write_text(
         'import sqlite3\n'
         'class EmbeddingCache:\n    def n(self, conn):\n        return conn.execute("SELECT COUNT(*) FROM vectors")\n'
         'def leak(conn):\n    return conn.execute("SELECT 1")\n')
@@ -198,7 +199,7 @@ def test_the_sql_finder_finds_sql(tmp_path):
         '    return store.read_sql(f"DELETE FROM codes WHERE id = {1}")\n')
     found = sql_outside_the_store(tmp_path)
     assert [f.split(" ", 1)[0] for f in found] == [
-        "evidence/codes.py:3", "evidence/codes.py:3", "evidence/embeddings.py:6", "evidence/embeddings.py:6"], found
+        "evidence/codes.py:3", "evidence/codes.py:3", "evidence/nlp/embeddings.py:6", "evidence/nlp/embeddings.py:6"], found
 
 
 def test_no_sql_on_the_project_store_outside_the_store_package():
@@ -239,13 +240,13 @@ def _calls(tree: ast.AST) -> set[str]:
 
 
 def test_one_owner_of_spacy_pipelines():
-    """Every module, notebook, dashboard and bench script gets its spaCy pipeline from evidence.nlp."""
+    """Every module, notebook, dashboard and bench script gets its spaCy pipeline from evidence.nlp.pipeline."""
     code = _code("src/evidence", "notebooks", "dashboards", "bench")
     builders = sorted(path for path, tree in code.items() if {"spacy.blank", "spacy.load"} & _calls(tree))
-    assert builders == ["src/evidence/nlp.py"], builders
+    assert builders == ["src/evidence/nlp/pipeline.py"], builders
     changers = sorted(path for path, tree in code.items()
                       if any(c.endswith((".add_pipe", ".remove_pipe", "Language.factory")) for c in _calls(tree)))
-    assert changers == ["src/evidence/nlp.py"], changers
+    assert changers == ["src/evidence/nlp/pipeline.py"], changers
 
 
 def test_one_place_sets_up_the_pseudonymiser():
@@ -283,7 +284,7 @@ def test_an_unknown_coder_method_lists_the_registered_ones(tmp_path):
     import pytest
 
     from evidence.coding.autocode import autocode
-    from evidence.errors import EvidenceError
+    from evidence.core.errors import EvidenceError
     from evidence.project import Project
 
     with Project.init(tmp_path / "p") as project:

@@ -158,7 +158,7 @@ def test_library_chatter_is_silenced_even_when_a_library_raises_its_own_level(mo
     library.setLevel(logging.DEBUG)  # what BERTopic(verbose=True) does
     library.info("Dimensionality - Fitting the dimensionality reduction algorithm")
     library.error("a real failure")
-    logging.getLogger("evidence.progress").info("notebook 1 of 6")
+    logging.getLogger("evidence.core.progress").info("notebook 1 of 6")
     text = stream.getvalue()
     assert "Dimensionality" not in text and "error: a real failure" in text and "notebook 1 of 6" in text
 
@@ -178,7 +178,7 @@ def test_library_chatter_is_silenced_even_when_a_library_raises_its_own_level(mo
     quiet = io.StringIO()
     monkeypatch.setenv("TQDM_DISABLE", "")  # restored after the test; --quiet sets it to 1
     configure(-1, stream=quiet)
-    logging.getLogger("evidence.progress").info("notebook 1 of 6")
-    logging.getLogger("evidence.embeddings").warning("fallback")
+    logging.getLogger("evidence.core.progress").info("notebook 1 of 6")
+    logging.getLogger("evidence.nlp.embeddings").warning("fallback")
     assert quiet.getvalue() == ""
     configure(0)  # leave the handler on the real stderr for later tests

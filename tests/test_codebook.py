@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evidence.codebook import OKABE_ITO, load_codebook, read_codebook, save_codebook
-from evidence.errors import CodebookError
+from evidence.core.errors import CodebookError
 
 STARTER = Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"
 

@@ -11,8 +11,8 @@ from evidence.codebook.changes import (
     add_code, code_changes, delete_code, load_into_project, merge_codes, move_code, project_codebook,
     rename_code, split_code, update_code,
 )
-from evidence.errors import CodebookError
-from evidence.model import Code, Coding
+from evidence.core.errors import CodebookError
+from evidence.core.model import Code, Coding
 from evidence.project import Project
 
 STARTER = Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"
@@ -45,7 +45,7 @@ def test_load_puts_every_code_in_the_store_and_logs_it(project: Project) -> None
 
 
 def test_rename_id_keeps_codings_children_and_memos(project: Project) -> None:
-    from evidence.model import Memo
+    from evidence.core.model import Memo
 
     [coding] = project.add_codings([Coding(segment="q1", code="outcomes.confidence", coder="Ana")])
     project.add_memo(Memo(text="shyness", code="outcomes.confidence", author="Ana"))

@@ -11,7 +11,7 @@ from evidence.codebook.changes import project_codebook
 from evidence.coding import human
 from evidence.coding.queries import code_frequencies, code_quotes, cooccurrence, cooccurrence_pairs
 from evidence.coding.spreadsheets import import_codings
-from evidence.errors import EvidenceError, InputError
+from evidence.core.errors import EvidenceError, InputError
 from evidence.project import Project
 
 STARTER = Path(__file__).resolve().parents[1] / "corpora" / "codebook.yaml"

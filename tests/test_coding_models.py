@@ -18,7 +18,7 @@ from evidence.coding.labels import label_matrix
 from evidence.coding.priors import CodebookPriors
 from evidence.coding.similarity import SimilarityCoder
 from evidence.coding.thresholds import best_threshold, kappa_binary
-from evidence.errors import NotEnoughDataError
+from evidence.core.errors import NotEnoughDataError
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "corpora" / "codebook.yaml"
@@ -153,7 +153,7 @@ def test_learning_curve_improves_with_more_coding(labelled, priors) -> None:
 
 
 def test_similarity_coder_names_the_nearest_anchor() -> None:
-    from evidence.embeddings import get_embedder
+    from evidence.nlp.embeddings import get_embedder
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

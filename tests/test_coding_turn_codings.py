@@ -6,8 +6,8 @@ import pytest
 
 from evidence.codebook.changes import add_code
 from evidence.coding.spreadsheets import import_codings
-from evidence.errors import InputError
-from evidence.model import Code
+from evidence.core.errors import InputError
+from evidence.core.model import Code
 
 
 def test_turn_codings_land_on_the_right_turns(project, tmp_path):

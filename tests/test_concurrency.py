@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.errors import ProjectError
+from evidence.core.errors import ProjectError
 from evidence.privacy.pseudonyms import PseudonymKey, create_key, load_key, load_or_create_key
 from evidence.privacy.roster import KnownName
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from evidence import config as settings
-from evidence.errors import ProjectError
+from evidence.core import config as settings
+from evidence.core.errors import ProjectError
 from evidence.project import Project
 
 

@@ -17,7 +17,7 @@ from dashboard_bundle import expected_units, roster_names
 from evidence.dashboard import DASHBOARDS
 from evidence.dashboard.bundle import load_bundle
 from evidence.dashboard.filters import Filters, build_index, filter_mask, highlight, quote_page
-from evidence.errors import ProjectError
+from evidence.core.errors import ProjectError
 
 REPO = Path(__file__).resolve().parents[1]
 

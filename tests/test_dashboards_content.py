@@ -16,7 +16,7 @@ from dashboard_other_bundle import build_other_bundle
 from evidence.codebook.schema import parse_codebook
 from evidence.dashboard.bundle import load_bundle
 from evidence.dashboard.filters import build_index
-from evidence.errors import CodebookError
+from evidence.core.errors import CodebookError
 
 REPO = Path(__file__).resolve().parents[1]
 

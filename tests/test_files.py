@@ -1,4 +1,4 @@
-"""evidence.files: the one atomic write (temp file in the same folder, fsync, rename, fsync the folder)."""
+"""evidence.core.files: the one atomic write (temp file in the same folder, fsync, rename, fsync the folder)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from evidence.files import atomic_path, atomic_write_bytes, atomic_write_text
+from evidence.core.files import atomic_path, atomic_write_bytes, atomic_write_text
 
 
 def test_write_replace_and_leave_no_temporary_file(tmp_path):
@@ -41,10 +41,10 @@ def test_modes_private_when_asked_else_as_a_plain_open_gives(tmp_path):
 
 
 def test_every_atomic_write_goes_through_the_helper():
-    """os.replace appears only in evidence/files.py and in the results folder swap (results.py)."""
+    """os.replace appears only in evidence/core/files.py and in the folder swaps (bundle/io.py, nlp/onnx_model.py)."""
     from conftest import REPO
 
     src = REPO / "src" / "evidence"
     users = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py")
                    if "os.replace(" in p.read_text(encoding="utf-8"))
-    assert users == ["files.py", "onnx_model.py", "results.py"], users
+    assert users == ["bundle/io.py", "core/files.py", "nlp/onnx_model.py"], users

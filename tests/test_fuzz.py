@@ -42,7 +42,7 @@ def test_seeds_are_valid_so_fuzzing_starts_from_real_files(harness, kind):
 
 def test_known_crashers_are_refused_cleanly(harness):
     """Inputs the long run once found escaping: now a one-line workbench error."""
-    from evidence.errors import EvidenceError
+    from evidence.core.errors import EvidenceError
 
     qdc = fuzz._qdc().replace(b'encoding="utf-8"', b'encoding="uvf-8"')
     path = harness.path_for("qdc")
@@ -62,7 +62,7 @@ def test_mutations_change_inputs_and_can_reach_zip_members():
                                      b"columns: just text\n"])
 def test_sidecar_of_the_wrong_shape_is_refused(harness, sidecar):
     """Found by the long run: ``speakers:`` holding text instead of Name: role lines gave AttributeError."""
-    from evidence.errors import InputError
+    from evidence.core.errors import InputError
 
     path = harness.path_for("sidecar")
     path.write_bytes(sidecar)

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from evidence.cli import main
-from evidence.errors import CodebookError, InputError, ProjectError
+from evidence.core.errors import CodebookError, InputError, ProjectError
 from evidence.ingest import ReadOptions, read_file
 from evidence.project import Project
 
@@ -133,7 +133,7 @@ FORMULAS = ['=HYPERLINK("http://example.org/x","click")', "@SUM(1+1)|cmd", "+1+2
 
 
 def test_spreadsheet_safe_quotes_formula_cells_and_round_trips():
-    from evidence.safety import spreadsheet_restore, spreadsheet_safe
+    from evidence.core.safety import spreadsheet_restore, spreadsheet_safe
 
     frame = pd.DataFrame({"=col": FORMULAS + ["plain", "'=already"], "n": range(8)})
     safe = spreadsheet_safe(frame)
@@ -325,7 +325,7 @@ def test_run_of_a_killed_process_is_marked_interrupted(tmp_path):
 
 
 def test_kernel_folders_of_dead_processes_are_removed(tmp_path):
-    from evidence.processes import clean_dead_kernel_folders, kernel_folder_prefix
+    from evidence.core.processes import clean_dead_kernel_folders, kernel_folder_prefix
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True).stdout.strip()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.ingest import ReadOptions, read_file
 
 GOOD = "Ann Lee: We agreed aims early.\nTom Ray: And review points.\n"

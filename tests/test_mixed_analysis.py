@@ -12,7 +12,7 @@ from evidence.mixed.joint import joint_display, joint_display_html, strongest_qu
 from evidence.mixed.linking import link_cases, link_pupils, link_schools, name_key, read_name_to_urn, school_mentions
 from evidence.mixed.quantitise import case_by_code, case_by_code_wide, coded_units, write_case_by_code
 from evidence.mixed.theme_outcomes import case_outcomes, theme_by_school, theme_outcomes
-from evidence.model import CODING_COLUMNS, SEGMENT_COLUMNS
+from evidence.core.model import CODING_COLUMNS, SEGMENT_COLUMNS
 
 
 def segment(id, kind, text, case="", wave="", parent="", school="", source="S1"):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.errors import NotEnoughDataError
+from evidence.core.errors import NotEnoughDataError
 from evidence.mixed.effects import (
     EEF_MONTHS_TABLE, eef_months, hedges_g, hedges_g_from_summary, paired_g, paired_g_from_summary,
     tutoring_effects,

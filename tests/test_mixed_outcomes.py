@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.mixed.dfe import progress_figures
 from evidence.mixed.outcomes import guess_kind, load_outcomes
 from evidence.mixed.tables import STATUS_CODES

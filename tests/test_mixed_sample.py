@@ -23,7 +23,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
 @pytest.fixture(scope="module")
 def coded_sample(make_module_project):
     """The sample's pupil quotes (not pseudonymised), the codebook and researcher A's codings."""
-    from evidence.model import Coding
+    from evidence.core.model import Coding
 
     codings = pd.read_csv(SAMPLE / "codings" / "researcher_a.csv")
     return make_module_project(

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evidence.mixed.voice import before_after, code_changes, stance, stance_change, stance_scores, unpaired_pupils
-from evidence.model import CODING_COLUMNS, SEGMENT_COLUMNS
+from evidence.core.model import CODING_COLUMNS, SEGMENT_COLUMNS
 
 
 def quote(id, case, wave, text):

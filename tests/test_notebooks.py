@@ -10,9 +10,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from evidence.notebooks import discover, read_spec, run_analysis
-from evidence.reproduce import reproduce
-from evidence.results import BUNDLE_TABLES, read_bundle, read_manifest
+from evidence.pipeline.notebooks import discover, read_spec, run_analysis
+from evidence.pipeline.reproduce import reproduce
+from evidence.bundle import BUNDLE_TABLES, read_bundle, read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"

@@ -33,7 +33,7 @@ def test_readme_opens_with_main_and_test_commands():
 
 @pytest.mark.slow
 def test_import_evidence_does_not_import_heavy_libraries():
-    code = ("import sys, evidence, evidence.project, evidence.model; "
+    code = ("import sys, evidence, evidence.project, evidence.core.model; "
             "print(','.join(m for m in ('torch','bertopic','umap','spacy','sklearn','plotly','voila') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from evidence import ingest
-from evidence.errors import InputError, ProjectError
-from evidence.model import Segment, Source
+from evidence.core.errors import InputError, ProjectError
+from evidence.core.model import Segment, Source
 from evidence.privacy import (
     KnownNames,
     NameIndex,

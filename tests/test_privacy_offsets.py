@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.model import Segment, Source
+from evidence.core.model import Segment, Source
 from evidence.privacy import KnownNames, PseudonymKey, pseudonymise
 
 KNOWN = KnownNames()

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import FIXTURES, need_shared
 
-from evidence import results
+from evidence import bundle
 from evidence.cli import main
-from evidence.errors import EvidenceError
+from evidence.core.errors import EvidenceError
 from evidence.privacy import KnownName, load_or_create_key
 from evidence.privacy.publish import check_tables, column_kind, publishable_table
 from evidence.project import Project
@@ -29,7 +29,7 @@ def ks4():
 
 
 def test_the_ks4_table_as_published_holds_no_identifier_column_by_column(ks4):
-    from evidence.analysis import schools_table
+    from evidence.pipeline.analysis import schools_table
 
     names = {name: f"School {i:03d}" for i, name in enumerate(sorted(ks4.frame["school"].unique()))}
     raw = ks4.with_status([c for c in ks4.frame.columns if c.isupper()])
@@ -80,8 +80,8 @@ def keyed_folder(make_project) -> Path:
 
 def publish(folder: Path, **tables: pd.DataFrame) -> None:
     with Project.open(folder) as p:
-        results.stage(p, **tables)
-        results.publish(p)
+        bundle.stage(p, **tables)
+        bundle.publish(p)
 
 
 def test_publish_refuses_identifiers_naming_table_and_column(keyed_folder):

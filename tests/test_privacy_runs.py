@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evidence.notebooks import run_analysis
+from evidence.pipeline.notebooks import run_analysis
 from evidence.privacy.paths import input_key
-from evidence.results import read_manifest
+from evidence.bundle import read_manifest
 
 INGEST = """
 from pathlib import Path

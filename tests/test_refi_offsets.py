@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence.model import normalise_text
+from evidence.core.model import normalise_text
 from evidence.refi.offsets import OffsetMap, detect_counting
 
 PIECES = st.sampled_from(["a", "b", " ", ".", "\r\n", "\n", "é", "e\u0301", "😀", "\u2603", "Ω", "\r"])

@@ -180,7 +180,7 @@ def test_own_export_round_trip_does_not_replace_twice(imported, tmp_path, same_p
 
 
 def test_pseudonymisation_off(tmp_path):
-    from evidence.errors import ProjectError
+    from evidence.core.errors import ProjectError
     from evidence.project import Project
     from evidence.refi.import_qdpx import import_qdpx
 

@@ -20,7 +20,7 @@ ROUNDTABLE = (
 
 @pytest.fixture
 def source_project(tmp_path):
-    from evidence.model import Case, Code, Coding, Memo
+    from evidence.core.model import Case, Code, Coding, Memo
     from evidence.project import Project
 
     project = Project.init(tmp_path / "a", name="Tutoring roundtables", pseudonymise=False)

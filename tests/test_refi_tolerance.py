@@ -191,7 +191,7 @@ def test_importing_the_same_file_twice_adds_no_duplicates(imported, tmp_path):
 
 
 def test_unsafe_and_broken_archives_are_refused(project, tmp_path):
-    from evidence.errors import InputError
+    from evidence.core.errors import InputError
     from evidence.refi.import_qdpx import import_qdpx
 
     bomb = tmp_path / "entities.qdpx"

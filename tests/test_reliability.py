@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.errors import InputError, NotEnoughDataError
+from evidence.core.errors import InputError, NotEnoughDataError
 from evidence.reliability import (
     agreement,
     cohen_kappa,
@@ -324,7 +324,7 @@ def test_ratings_matrix_feeds_ordinal_alpha_and_refuses_double_ratings() -> None
 @pytest.fixture()
 def coded_project(tmp_path: Path):
     from evidence.codebook.changes import add_code
-    from evidence.model import Code, Coding
+    from evidence.core.model import Code, Coding
     from evidence.project import Project
 
     quotes = tmp_path / "quotes.csv"
@@ -396,10 +396,10 @@ def test_the_agreement_command_and_notebook_04_choose_the_same_units_and_kappa(t
     """`evidence agreement` and notebook 04 (analysis.agreement_step) both take their units from
     reliability.agreement_units: the segments every person coded, a machine coder having seen them all.
     The machine left s3 uncoded: that is its decision "no code" there, not a missing segment."""
-    from evidence import analysis
+    from evidence.pipeline import analysis
     from evidence.cli import main
     from evidence.codebook.changes import add_code
-    from evidence.model import Code, Coding
+    from evidence.core.model import Code, Coding
     from evidence.project import Project
     from evidence.reliability import agreement_units
 

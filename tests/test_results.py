@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence import results
-from evidence.errors import EvidenceError
+from evidence import bundle as results
+from evidence.core.errors import EvidenceError
 from evidence.project import Project
-from evidence.reproduce import compare_tables, row_diff
+from evidence.pipeline.reproduce import compare_tables, row_diff
 
 
 def themes(label: str = "confidence") -> pd.DataFrame:
@@ -78,7 +78,9 @@ def test_write_bundle_replaces_atomically_and_a_failure_keeps_the_old(tmp_path: 
     assert results.read_bundle(folder)["themes"]["label"].tolist() == ["cost", "two", "time"]
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
 
-    monkeypatch.setattr(results, "_exchange", lambda a, b: False)  # the portable path: move aside, move in
+    from evidence.bundle import io as bundle_io
+
+    monkeypatch.setattr(bundle_io, "_exchange", lambda a, b: False)  # the portable path: move aside, move in
     results.write_bundle({"themes": themes("four")}, folder)
     assert results.read_bundle(folder)["themes"]["label"].tolist() == ["cost", "four", "time"]
     assert [p.name for p in tmp_path.iterdir()] == ["results"]

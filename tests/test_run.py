@@ -10,10 +10,10 @@ import nbformat
 import pytest
 
 from evidence.cli import main
-from evidence.errors import EvidenceError
-from evidence.notebooks import NotebookFailed, discover, run_analysis
-from evidence.reproduce import reproduce
-from evidence.results import read_bundle, read_manifest
+from evidence.core.errors import EvidenceError
+from evidence.pipeline.notebooks import NotebookFailed, discover, run_analysis
+from evidence.pipeline.reproduce import reproduce
+from evidence.bundle import read_bundle, read_manifest
 
 PARAMS = 'project = ""\ncorpus = ""\nseed = 0\nrun_dir = ""'
 
@@ -32,7 +32,7 @@ def write_notebook(path: Path, cells: list[str], meta: dict | None) -> Path:
 
 LOAD = """
 import numpy as np, pandas as pd
-from evidence import results
+from evidence import bundle as results
 from evidence.project import Project
 p = Project.init(project)
 quotes = pd.read_csv(f"{corpus}/quotes.csv")
@@ -42,7 +42,7 @@ results.stage(p, themes=pd.DataFrame({"id": range(len(quotes)), "label": quotes[
 """
 EFFECTS = """
 import pandas as pd
-from evidence import results
+from evidence import bundle as results
 from evidence.project import Project
 p = Project.open(project)
 themes = results.staged(p)["themes"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evidence.results import read_bundle, read_manifest
+from evidence.bundle import read_bundle, read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 DFE = REPO.parent / "shared" / "fixtures" / "dfe"
@@ -307,7 +307,7 @@ def test_run_help_documents_the_corpus_layout() -> None:
 
 
 def test_quant_tables_are_recognised_by_their_columns(tmp_path: Path) -> None:
-    from evidence.analysis import find_corpus
+    from evidence.pipeline.analysis import find_corpus
 
     quant = tmp_path / "c" / "quant"
     write_csv(quant / "zz_students.csv", [{"Student ID": "A1", "School": "X", "Arm": "control", "Baseline": 1,
@@ -426,8 +426,8 @@ def write_notebooks(folder: Path, notebooks: dict) -> Path:
 
 @pytest.mark.slow
 def test_a_failed_run_puts_the_store_and_the_key_back(tmp_path: Path, monkeypatch) -> None:
-    from evidence.errors import EvidenceError
-    from evidence.notebooks import run_analysis
+    from evidence.core.errors import EvidenceError
+    from evidence.pipeline.notebooks import run_analysis
     from evidence.project import Project
 
     monkeypatch.chdir(tmp_path)
@@ -449,8 +449,8 @@ def test_a_failed_run_puts_the_store_and_the_key_back(tmp_path: Path, monkeypatc
 
 
 def test_a_long_pupil_table_one_row_per_wave_is_read_as_pre_and_post(tmp_path: Path) -> None:
-    from evidence.analysis import find_corpus, load_pupils
-    from evidence.errors import InputError
+    from evidence.pipeline.analysis import find_corpus, load_pupils
+    from evidence.core.errors import InputError
 
     rows = [{"Learner ID": f"L{n}", "School name": "Kestrel Primary", "Condition": "treatment" if n % 2 else "control",
              "Timepoint": wave, "Scaled score": 100 + n + (6 if wave == "endline" and n % 2 else 0)}
@@ -468,10 +468,11 @@ def test_a_long_pupil_table_one_row_per_wave_is_read_as_pre_and_post(tmp_path: P
 
 
 def test_mixed_methods_counts_accepted_codings_unless_asked_and_then_says_so(tmp_path: Path, monkeypatch) -> None:
-    from evidence import analysis, results
+    from evidence.pipeline import analysis
+    from evidence import bundle as results
     from evidence.codebook import load_codebook
     from evidence.codebook.changes import load_into_project
-    from evidence.model import Coding
+    from evidence.core.model import Coding
     from evidence.project import Project
 
     monkeypatch.chdir(tmp_path)
@@ -496,7 +497,7 @@ def test_mixed_methods_counts_accepted_codings_unless_asked_and_then_says_so(tmp
 
 
 def test_notebook_inputs_fill_empty_parameters_from_what_lab_chose(tmp_path: Path, monkeypatch) -> None:
-    from evidence.analysis import notebook_inputs, starter_codebook
+    from evidence.pipeline.analysis import notebook_inputs, starter_codebook
 
     monkeypatch.chdir(tmp_path)
     for name in ("EVIDENCE_PROJECT", "EVIDENCE_CORPUS", "EVIDENCE_CODEBOOK"):

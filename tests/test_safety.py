@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence.errors import InputError
-from evidence.safety import (
+from evidence.core.errors import InputError
+from evidence.core.safety import (
     check_file_size,
     parse_xml,
     read_zip_member,
@@ -210,7 +210,7 @@ def test_reject_binary():
 
 
 def test_check_zip_refuses_office_parts_with_a_dtd(tmp_path):
-    from evidence.safety import check_zip
+    from evidence.core.safety import check_zip
 
     ok = make_zip(tmp_path / "ok.docx", {"word/document.xml": b"<?xml version='1.0'?><w:document/>"})
     assert [m.filename for m in check_zip(ok)] == ["word/document.xml"]

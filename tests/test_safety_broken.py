@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 FILES = sorted(p for p in BROKEN.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "README.md")

@@ -96,7 +96,7 @@ def test_sigkill_during_ingest_leaves_no_half_source(tmp_path):
 
 CODING_SESSION = """
     import sys
-    from evidence.model import Code, Coding
+    from evidence.core.model import Code, Coding
     from evidence.project import Project
     with Project.open(sys.argv[1]) as project:
         with project.store.transaction() as conn:

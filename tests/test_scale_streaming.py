@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence import scale
+from evidence.core import scale
 from evidence.cli import main
 from evidence.coding.autocode import autocode
 from evidence.project import Project
@@ -140,8 +140,8 @@ def test_quote_table_reader_keeps_every_row_and_offset(tmp_path: Path) -> None:
 
 
 def test_cases_are_upserted_in_one_go_and_refuse_a_kind_clash(tmp_path: Path) -> None:
-    from evidence.errors import ProjectError
-    from evidence.model import Case
+    from evidence.core.errors import ProjectError
+    from evidence.core.model import Case
     from evidence.store import Store
 
     with Store(tmp_path / "s.sqlite") as store:
@@ -156,7 +156,7 @@ def test_cases_are_upserted_in_one_go_and_refuse_a_kind_clash(tmp_path: Path) ->
                 store.upsert_cases(conn, [Case(id="Elm", kind="school", name="Elm"),
                                           Case(id="P1", kind="school", name="P1")])
         assert store.scalar("SELECT COUNT(*) FROM cases WHERE id = 'Elm'") == 0  # nothing half-written
-        from evidence.model import Coding
+        from evidence.core.model import Coding
 
         assert store.stage_codings([]) == 0  # nothing staged: nothing to move in
         store.stage_codings([Coding(segment="nope", code="nope", coder="x")])

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from conftest import SEEDS, need_shared
-from evidence.errors import EvidenceError, ProjectError
-from evidence.model import Code, Coding, Memo
+from evidence.core.errors import EvidenceError, ProjectError
+from evidence.core.model import Code, Coding, Memo
 from evidence.project import Project
 from evidence.store import Store, migrations
 
@@ -113,7 +113,7 @@ def test_case_attributes_are_typed_from_spreadsheet_text(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text("id,pupil,school,text\nQ1,P-1,Hill,hello\n", encoding="utf-8")
     project.ingest([path])
-    from evidence.model import Case
+    from evidence.core.model import Case
 
     with project.store.transaction() as conn:
         project.store.upsert_case(conn, Case(id="P-1", kind="pupil", attributes={

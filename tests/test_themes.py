@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.embeddings import get_embedder, minilm_folder
-from evidence.errors import InputError, NotEnoughDataError
+from evidence.nlp.embeddings import get_embedder, minilm_folder
+from evidence.core.errors import InputError, NotEnoughDataError
 
 # Four agenda topics, each written as template x filler so every text is distinct.
 TOPICS = {
@@ -246,7 +246,7 @@ def test_store_load_round_trip_without_pickle(project):
 
 @pytest.mark.slow
 def test_promote_and_map_themes_onto_codes(project, embedder):
-    from evidence.model import Code
+    from evidence.core.model import Code
     from evidence.themes.promote import map_themes_to_codes, promote_theme, store_theme_codings
     from evidence.themes.recipes import fit_project_themes
 

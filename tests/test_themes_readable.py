@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.procedural import is_procedural
+from evidence.nlp.procedural import is_procedural
 
 GARDEN = ["Pupil 017 said the compost heap at School C smelled of rotten leaves",
           "The compost heap needs turning every week, Speaker 3 told Pupil 204",
@@ -22,7 +22,7 @@ CHAT = ["Thank you, Chair.", "Can you hear me?", "Yes, I can hear you.", "Over t
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
-    from evidence.embeddings import TfidfEmbedder
+    from evidence.nlp.embeddings import TfidfEmbedder
 
     return TfidfEmbedder().fit(texts).embed(texts)
 

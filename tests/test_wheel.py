@@ -90,7 +90,7 @@ def _env(tmp: Path) -> dict[str, str]:
 def test_installed_wheel_runs_the_sample_analysis_and_serves_dashboards(installed, tmp_path):
     env = _env(tmp_path)
     where = _run([str(installed / "python"), "-c",
-                  "import evidence, evidence.resources as r; print(evidence.__file__); print(r.sample_corpus())"],
+                  "import evidence, evidence.core.resources as r; print(evidence.__file__); print(r.sample_corpus())"],
                  env=env, cwd=tmp_path).stdout.split()
     assert where[0].startswith(str(installed.parent)), f"evidence imported from {where[0]}, not the wheel"
     corpus = Path(where[1])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evidence.coding.autocode import autocode
-from evidence.model import Coding
+from evidence.core.model import Coding
 from evidence.project import Project
 
 

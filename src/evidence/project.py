@@ -18,18 +18,18 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import config as settings
-from .errors import ChangedSourceError, EvidenceError, InputError, ProjectError
-from .nlp import pipeline_name
-from .model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
-from .safety import check_regular_file
+from .core import config as settings
+from .core.errors import ChangedSourceError, EvidenceError, InputError, ProjectError
+from .nlp.pipeline import pipeline_name
+from .core.model import CODING_COLUMNS, CODING_STATUSES, SEGMENT_COLUMNS, UNIT_KINDS, Coding, Memo, content_hash
+from .core.safety import check_regular_file
 from .store import IntegrityError, Store
 
 CONFIG_NAME = settings.CONFIG_NAME
 STORE_NAME = "evidence.sqlite"
 DEFAULT_CONFIG: dict[str, Any] = {key: settings.SETTINGS[key].default for key in
                                    ("name", "spacy_pipeline", "seed", "embedder", "pseudonymise", "speakers")}
-"""The settings ``evidence init`` writes into a new evidence.yaml (every key is described in evidence.config)."""
+"""The settings ``evidence init`` writes into a new evidence.yaml (every key is described in evidence.core.config)."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Iterator, Sequence
 
-from ..errors import EvidenceError
+from ..core.errors import EvidenceError
 
 # Command modules, in the order their commands are listed in --help.
 COMMAND_MODULES = (

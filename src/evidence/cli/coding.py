@@ -105,7 +105,7 @@ def _codebook_changes(args: argparse.Namespace) -> int:
 
 def _codebook_add(args: argparse.Namespace) -> int:
     from evidence.codebook.changes import add_code
-    from evidence.model import Code
+    from evidence.core.model import Code
 
     with _project(args) as project:
         add_code(project, Code(id=args.id, name=args.name, parent=args.parent or "", definition=args.definition,
@@ -195,7 +195,7 @@ def _learning_curve(args: argparse.Namespace) -> int:
     with _project(args) as project:
         embedder = None
         if args.embedder:
-            from evidence.embeddings import project_embedder
+            from evidence.nlp.embeddings import project_embedder
 
             embedder = project_embedder(project, args.embedder)
         seed = project.seed if args.seed is None else args.seed
@@ -220,7 +220,7 @@ def _learning_curve(args: argparse.Namespace) -> int:
 def _suggest_next(args: argparse.Namespace) -> int:
     from evidence.coding.active import suggest_next
     from evidence.coding.autocode import build_coder
-    from evidence.model import UNIT_KINDS
+    from evidence.core.model import UNIT_KINDS
 
     with _project(args) as project:
         model, embedder = build_coder(project, "classifier", train_coder=args.coder)
@@ -245,7 +245,7 @@ def _frequencies(args: argparse.Namespace) -> int:
         try:
             table = code_frequencies(project, by=by, coder=args.coder, status=None if args.all else "accepted")
         except KeyError as exc:
-            from evidence.errors import EvidenceError
+            from evidence.core.errors import EvidenceError
 
             raise EvidenceError(str(exc).strip('"')) from None
     if args.json:

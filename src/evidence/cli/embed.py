@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import EvidenceError, InputError
-from ..files import atomic_path
+from ..core.errors import EvidenceError, InputError
+from ..core.files import atomic_path
 from . import EMBEDDER_HELP
 
 
@@ -73,8 +73,8 @@ def _project_folder(args: argparse.Namespace) -> Path | None:
 def cmd_embed(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..embeddings import get_embedder, project_embedder
-    from ..scale import embed_texts, scheduler_setting
+    from ..nlp.embeddings import get_embedder, project_embedder
+    from ..core.scale import embed_texts, scheduler_setting
 
     source, out = Path(args.file), Path(args.out)
     if out.suffix != ".npy":

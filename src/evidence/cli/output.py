@@ -18,7 +18,7 @@ import os
 import sys
 import warnings
 
-PROGRESS = "evidence.progress"
+PROGRESS = "evidence.core.progress"
 """Logger for progress lines (`evidence run` naming each notebook, ...): shown unless --quiet."""
 
 THIRD_PARTY_LOGGERS = (

@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_columns(text: str) -> dict[str, str]:
-    from ..errors import EvidenceError
+    from ..core.errors import EvidenceError
 
     mapping = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
@@ -81,7 +81,7 @@ def parse_columns(text: str) -> dict[str, str]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..analysis import make_corpus_skeleton
+    from ..pipeline.analysis import make_corpus_skeleton
     from ..project import resolve_project_dir
 
     with Project.init(resolve_project_dir(args.project), name=args.name) as project:

@@ -9,13 +9,13 @@ from typing import Any
 
 import yaml
 
-from ..errors import EvidenceError
+from ..core.errors import EvidenceError
 from . import EMBEDDER_HELP, add_project_option
 from .output import progress, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..analysis import CORPUS_LAYOUT
+    from ..pipeline.analysis import CORPUS_LAYOUT
 
     layout = "\n".join(textwrap.fill(text, width=100, initial_indent=f"  {part:<15}", subsequent_indent=" " * 17)
                        for part, text in CORPUS_LAYOUT.items())
@@ -99,7 +99,7 @@ def _say(message: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..notebooks import run_analysis
+    from ..pipeline.notebooks import run_analysis
     from ..project import resolve_project_dir
 
     project = resolve_project_dir(args.project)
@@ -119,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from ..reproduce import reproduce
+    from ..pipeline.reproduce import reproduce
 
     report = reproduce(args.manifest, project=args.project, corpus=args.corpus, codebook=args.codebook,
                        notebooks=args.notebooks, report=_say, keep=args.keep)
@@ -135,7 +135,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 def cmd_lab(args: argparse.Namespace) -> int:
     import os
 
-    from ..lab import lab_command
+    from ..pipeline.lab import lab_command
 
     argv, env = lab_command(args.project, corpus=args.corpus, codebook=args.codebook, notebooks=args.notebooks,
                             port=args.port, browser=not args.no_browser)

@@ -76,7 +76,7 @@ def themes_report(model: Any, units: Any, unit: str, run_id: int) -> dict[str, A
 
 
 def run_themes(args: argparse.Namespace) -> int:
-    from evidence.progress import progress_wanted
+    from evidence.core.progress import progress_wanted
     from evidence.project import Project
     from evidence.themes.recipes import fit_project_themes
 

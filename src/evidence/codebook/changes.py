@@ -21,8 +21,8 @@ import pandas as pd
 from evidence.codebook import operations
 from evidence.codebook.operations import CodeChange
 from evidence.codebook.schema import Codebook, assign_colours
-from evidence.errors import CodebookError
-from evidence.model import Code
+from evidence.core.errors import CodebookError
+from evidence.core.model import Code
 
 if TYPE_CHECKING:
     from evidence.project import Project

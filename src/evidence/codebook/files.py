@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evidence.files import atomic_write_text
+from evidence.core.files import atomic_write_text
 from evidence.codebook.schema import SPEC_KEYS, Codebook, parse_codebook
 from evidence.codebook.yamlio import dump_yaml, read_yaml_file, read_yaml_with_lines
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidence.codebook.schema import CODE_KEYS, SPEC_KEYS, Codebook, _COLOUR_PATTERN, _ID_PATTERN
-from evidence.errors import CodebookError
-from evidence.model import Code
+from evidence.core.errors import CodebookError
+from evidence.core.model import Code
 
 
 @dataclass

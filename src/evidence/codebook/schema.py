@@ -1,6 +1,6 @@
 """The codebook: hierarchical codes with definitions, keywords, patterns and examples.
 
-A :class:`Codebook` is an ordered collection of :class:`evidence.model.Code` records. Each code's
+A :class:`Codebook` is an ordered collection of :class:`evidence.core.model.Code` records. Each code's
 ``spec`` dict keeps the researcher's guidance and the coders' settings:
 
     when_to_use, when_not_to_use   text
@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from evidence.errors import CodebookError
-from evidence.model import Code
+from evidence.core.errors import CodebookError
+from evidence.core.model import Code
 
 #: Okabe-Ito colour-blind-safe palette (black left out: it reads as text).
 OKABE_ITO: tuple[str, ...] = (
@@ -196,7 +196,7 @@ def _check_patterns(patterns: Any, entry: Any, problems: list[Problem]) -> list:
         return []
     from spacy.matcher import Matcher
 
-    from evidence.nlp import load_pipeline
+    from evidence.nlp.pipeline import load_pipeline
 
     nlp = load_pipeline(purpose="vocab")
     clean: list = []

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from evidence.errors import CodebookError
+from evidence.core.errors import CodebookError
 
 
 class LineDict(dict):
@@ -63,8 +63,8 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 def read_yaml_with_lines(text: str, path: str = "<codebook>") -> Any:
     """Parse YAML text into LineDict/LineList values; malformed YAML raises CodebookError with its line."""
-    from evidence.errors import InputError
-    from evidence.safety import load_yaml
+    from evidence.core.errors import InputError
+    from evidence.core.safety import load_yaml
 
     try:
         return load_yaml(text, path, _LineLoader)  # SafeLoader subclass; nesting and aliases bounded
@@ -84,8 +84,8 @@ def read_yaml_with_lines(text: str, path: str = "<codebook>") -> Any:
 
 def read_yaml_file(path: str | Path) -> Any:
     """Read a codebook file (UTF-8) into LineDict/LineList values."""
-    from evidence.errors import InputError
-    from evidence.safety import check_regular_file
+    from evidence.core.errors import InputError
+    from evidence.core.safety import check_regular_file
 
     path = Path(path)
     try:

@@ -84,7 +84,7 @@ def uncertainty_sample(make_coder: Callable[[], ClassifierCoder], texts: list[st
     segment is of the pool (cosine to the pool's mean, to that power), so outliers are not chased.
     Returns the indices coded, in the order they were chosen.
     """
-    from evidence.errors import NotEnoughDataError
+    from evidence.core.errors import NotEnoughDataError
 
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(texts))

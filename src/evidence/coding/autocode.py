@@ -2,7 +2,7 @@
 
     report = autocode(project, "classifier", coder="auto", train_coder="Ana")
 
-Procedural turns (thanks, turn taking, audio checks: :mod:`evidence.procedural`) are left uncoded
+Procedural turns (thanks, turn taking, audio checks: :mod:`evidence.nlp.procedural`) are left uncoded
 unless ``include_procedural``. A code goes only where its codebook ``scope`` allows and, for the
 classifier, where it learnt (the kinds and questions of the segments it was trained on) unless
 ``any_scope`` (:mod:`evidence.coding.scope`). The classifier's quality figure in the report is
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from evidence import scale
+from evidence.core import scale
 from evidence.coding.registry import CoderSetup, coder_method, method_names
-from evidence.errors import EvidenceError, NotEnoughDataError
+from evidence.core.errors import EvidenceError, NotEnoughDataError
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -75,7 +75,7 @@ def build_coder(project: Project, method: str, *, train_coder: str | None = None
     """(fitted coder, embedder used or None) for a registered method (:mod:`evidence.coding.registry`), from
     the project's codebook and codings."""
     from evidence.codebook.changes import project_codebook
-    from evidence.nlp import pipeline_name
+    from evidence.nlp.pipeline import pipeline_name
 
     spec = coder_method(method)
     codebook = project_codebook(project)
@@ -85,7 +85,7 @@ def build_coder(project: Project, method: str, *, train_coder: str | None = None
     if not spec.embeds:
         embedder = None
     elif embedder is None or isinstance(embedder, str):  # a name ("minilm", "path:DIR", "tfidf") or the project's
-        from evidence.embeddings import project_embedder
+        from evidence.nlp.embeddings import project_embedder
 
         embedder = project_embedder(project, embedder)
     setup = CoderSetup(codebook, coder, embedder=embedder, train_coder=train_coder, seed=seed,
@@ -111,7 +111,7 @@ def _unit_batches(project: Project, kinds: list[str], include_procedural: bool
         part = part[part["text"].str.strip() != ""].reset_index(drop=True)
         with_text, procedural = len(part), 0
         if not include_procedural and len(part):
-            from evidence.procedural import procedural_mask
+            from evidence.nlp.procedural import procedural_mask
 
             mask = procedural_mask(part["text"].tolist())
             procedural = int(mask.sum())
@@ -128,14 +128,14 @@ def autocode(project: Project, method: str, *, coder: str, train_coder: str | No
     Procedural turns stay uncoded unless ``include_procedural``; a code is never suggested outside
     its codebook scope, nor (classifier) outside the scope it learnt from unless ``any_scope``.
     ``scheduler`` ("local" or a Dask scheduler address; default evidence.yaml's ``scheduler``) embeds and
-    codes on a Dask cluster (:mod:`evidence.scale`); the codings are the same and only this process
+    codes on a Dask cluster (:mod:`evidence.core.scale`); the codings are the same and only this process
     writes them."""
     spec = coder_method(method)  # an unknown method is an error listing the registered ones
     if not coder.strip():
         raise EvidenceError("name the coder the suggestions are stored under: --coder NAME")
     from evidence.codebook.changes import project_codebook
-    from evidence.model import UNIT_KINDS
-    from evidence.progress import progress_bar
+    from evidence.core.model import UNIT_KINDS
+    from evidence.core.progress import progress_bar
 
     kinds = list(kinds or UNIT_KINDS)
     store = project.store

@@ -2,7 +2,7 @@
 
 A coder scores texts against codes (``scores``: a DataFrame, one row per text, one column per code)
 and explains each score (``reasons``: same shape, text). :func:`suggestions` keeps the scores at or
-above each code's threshold and makes :class:`evidence.model.Coding` records with origin, coder,
+above each code's threshold and makes :class:`evidence.core.model.Coding` records with origin, coder,
 model id and version, confidence and reason, status ``suggested``.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evidence.model import Coding
+from evidence.core.model import Coding
 
 SUGGESTION_COLUMNS = ["segment", "code", "confidence", "explanation"]
 

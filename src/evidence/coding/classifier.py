@@ -28,8 +28,8 @@ import pandas as pd
 from evidence.coding.base import package_version, suggestions_frame, to_codings
 from evidence.coding.quality import held_out_predictions
 from evidence.coding.thresholds import best_threshold
-from evidence.errors import NotEnoughDataError
-from evidence.model import Coding
+from evidence.core.errors import NotEnoughDataError
+from evidence.core.model import Coding
 
 FEATURE_SETS = ("embeddings+tfidf", "embeddings", "tfidf")
 

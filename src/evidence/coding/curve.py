@@ -18,7 +18,7 @@ from evidence.coding.active import uncertainty_sample
 from evidence.coding.classifier import ClassifierCoder
 from evidence.coding.quality import cross_validated_quality
 from evidence.coding.thresholds import kappa_binary
-from evidence.errors import NotEnoughDataError
+from evidence.core.errors import NotEnoughDataError
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -54,7 +54,7 @@ def learning_curve(texts: Sequence[str], labels: pd.DataFrame, fractions: Sequen
             " a learning curve needs more coded segments")
     make_coder = make_coder or (lambda: ClassifierCoder(random_state=seed))
     results = []
-    from evidence.progress import progress_bar
+    from evidence.core.progress import progress_bar
 
     for fraction in progress_bar(fractions, desc=f"learning curve ({sampling})", unit="fraction"):
         if not 0 < fraction < 1:
@@ -106,7 +106,7 @@ def project_learning_curve(project: Project, coder: str, fractions: Sequence[flo
     vectors = None
     if "embeddings" in features:
         if embedder is None:
-            from evidence.embeddings import project_embedder
+            from evidence.nlp.embeddings import project_embedder
 
             embedder = project_embedder(project)
         vectors = embedder.embed(segments["text"].tolist())

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from evidence.errors import EvidenceError
-from evidence.model import MACHINE_ORIGINS, Coding, Memo
+from evidence.core.errors import EvidenceError
+from evidence.core.model import MACHINE_ORIGINS, Coding, Memo
 
 if TYPE_CHECKING:
     from evidence.project import Project

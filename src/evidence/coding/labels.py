@@ -30,7 +30,7 @@ def coded_segments(project: object, coder: str) -> tuple[pd.DataFrame, pd.DataFr
     """(segments the coder coded, with id and text; their 0/1 label table in the same order)."""
     codings = accepted_human_codings(project, coder)
     if codings.empty:
-        from evidence.errors import NotEnoughDataError
+        from evidence.core.errors import NotEnoughDataError
 
         raise NotEnoughDataError(
             f"coder {coder!r} has no accepted codings in this project; import or make some first "

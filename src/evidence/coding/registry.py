@@ -5,7 +5,7 @@
     model.codings(segments, vectors)              # vectors: embeddings of the segments when spec.embeds
 
 A coder (:class:`Coder`) is fitted when built (from the codebook, and for a learning coder from a person's
-codings), then codes segments into suggested :class:`evidence.model.Coding` records carrying its
+codings), then codes segments into suggested :class:`evidence.core.model.Coding` records carrying its
 ``origin``, ``coder`` name and ``model_id``. ``evidence autocode --method`` offers :func:`method_names`.
 Importing this module is cheap: each builder imports its coder only when called.
 """
@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from evidence.errors import EvidenceError
+from evidence.core.errors import EvidenceError
 
 if TYPE_CHECKING:  # the registry is read when the CLI builds its parser: no pandas import for that
     import numpy as np
     import pandas as pd
 
-    from evidence.model import Coding
+    from evidence.core.model import Coding
 
 
 @runtime_checkable

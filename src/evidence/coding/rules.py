@@ -3,7 +3,7 @@
     coder = RuleCoder(codebook).fit()
     coder.suggest(segments)            # tidy suggestions: segment, code, confidence, explanation
 
-The pipeline comes from :mod:`evidence.nlp` (the project's ``spacy_pipeline``; by default blank English
+The pipeline comes from :mod:`evidence.nlp.pipeline` (the project's ``spacy_pipeline``; by default blank English
 + sentencizer + the lookup lemmatizer, tables from spacy-lookups-data) with a small component that
 lower-cases lemmas (and looks up capitalised words by their lower-case form), so "Funding", "funded" and "funds" all match the keyword "fund". A code
 is suggested when at least ``threshold.rules`` (default 1) distinct terms match; the confidence
@@ -22,12 +22,12 @@ import pandas as pd
 
 from evidence.codebook import Codebook
 from evidence.coding.base import package_version, suggestions_frame, to_codings
-from evidence.model import Coding
-from evidence.nlp import DEFAULT_PIPELINE, load_pipeline
+from evidence.core.model import Coding
+from evidence.nlp.pipeline import DEFAULT_PIPELINE, load_pipeline
 
 
 def lemma_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
-    """The shared spaCy pipeline with lower-cased lemmas (:func:`evidence.nlp.load_pipeline`, purpose "lemmas")."""
+    """The shared spaCy pipeline with lower-cased lemmas (:func:`evidence.nlp.pipeline.load_pipeline`, purpose "lemmas")."""
     return load_pipeline(name, purpose="lemmas")
 
 

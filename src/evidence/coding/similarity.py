@@ -20,7 +20,7 @@ import pandas as pd
 
 from evidence.codebook import Codebook
 from evidence.coding.base import package_version, suggestions_frame, to_codings
-from evidence.model import Coding
+from evidence.core.model import Coding
 
 
 def code_anchors(codebook: Codebook) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def code_anchors(codebook: Codebook) -> pd.DataFrame:
 class SimilarityCoder:
     """Zero-shot coder on sentence embeddings.
 
-    Parameters: ``codebook``; ``embedder`` (an :class:`evidence.embeddings.Embedder`); ``coder``
+    Parameters: ``codebook``; ``embedder`` (an :class:`evidence.nlp.embeddings.Embedder`); ``coder``
     (name on codings); ``thresholds`` (code -> similarity, overriding the codebook). Learned in
     :meth:`fit`: ``anchors_`` (DataFrame), ``anchor_vectors_``, ``codes_``.
     """

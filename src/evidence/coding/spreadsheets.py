@@ -31,8 +31,8 @@ import pandas as pd
 from evidence.codebook.changes import add_code, project_codebook
 from evidence.codebook.operations import slug
 from evidence.codebook.schema import Codebook
-from evidence.errors import InputError
-from evidence.model import Code, Coding
+from evidence.core.errors import InputError
+from evidence.core.model import Code, Coding
 
 if TYPE_CHECKING:
     from evidence.project import Project

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ProjectError
-from ..model import UNIT_KINDS  # noqa: F401 - the one definition of a unit; dashboards import it from here
+from ..core.errors import ProjectError
+from ..core.model import UNIT_KINDS  # noqa: F401 - the one definition of a unit; dashboards import it from here
 
 PROJECT_ENV = "EVIDENCE_PROJECT"
 
@@ -64,7 +64,7 @@ class Bundle:
 
 TABLES: tuple[str, ...] = tuple(f.name for f in fields(Bundle) if f.name not in ("folder", "manifest"))
 """The bundle tables the dashboards read: the :class:`Bundle` fields, each one of
-:data:`evidence.results.BUNDLE_TABLES` (the only list of the bundle's tables; a test checks it)."""
+:data:`evidence.bundle.BUNDLE_TABLES` (the only list of the bundle's tables; a test checks it)."""
 
 
 def results_folder(project: str | Path | None = None) -> Path:
@@ -90,9 +90,9 @@ def check_bundle(folder: Path) -> None:
 
 
 def load_bundle(project: str | Path | None = None) -> Bundle:
-    """Every table of the bundle, read with :func:`evidence.results.read_bundle` (all from one bundle even
+    """Every table of the bundle, read with :func:`evidence.bundle.read_bundle` (all from one bundle even
     while a run publishes a new one); see :func:`results_folder` for where it is looked for."""
-    from ..results import BUNDLE_TABLES, read_bundle
+    from ..bundle import BUNDLE_TABLES, read_bundle
 
     folder = results_folder(project)
     check_bundle(folder)

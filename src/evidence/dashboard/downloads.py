@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from evidence.safety import spreadsheet_safe  # the one formula guard (OWASP): every export uses it
+from evidence.core.safety import spreadsheet_safe  # the one formula guard (OWASP): every export uses it
 
 CSV_TYPE = "text/csv"
 EXCEL_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

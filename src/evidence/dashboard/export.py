@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..files import atomic_write_text
+from ..core.files import atomic_write_text
 from . import DASHBOARDS, dashboard_module
 from .bundle import load_bundle, results_folder
 from .layout import Section, page_html, section_html

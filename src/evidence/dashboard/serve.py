@@ -22,8 +22,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EvidenceError
-from ..files import atomic_path
+from ..core.errors import EvidenceError
+from ..core.files import atomic_path
 from .bundle import PROJECT_ENV, check_bundle, results_folder
 from .charts import SHARED_BUNDLE_ENV
 
@@ -149,7 +149,7 @@ def notebooks_folder(project_dir: Path, given: str | Path | None = None) -> Path
         if not any(folder.glob("*.ipynb")):
             raise EvidenceError(f"{folder}: no dashboard notebooks (.ipynb) here")
         return folder
-    from ..resources import dashboards_folder
+    from ..core.resources import dashboards_folder
 
     if any(dashboards_folder().glob("*.ipynb")):
         return dashboards_folder().resolve()

@@ -79,8 +79,8 @@ def synthetic_bundle(n_segments: int = 100_000, *, seed: int = 1, folder: Path |
 
 
 def write_synthetic_bundle(project: str | Path, n_segments: int = 100_000, *, seed: int = 1) -> Path:
-    """Write a synthetic bundle into ``project/results`` (through evidence.results.write_bundle)."""
-    from ..results import write_bundle
+    """Write a synthetic bundle into ``project/results`` (through evidence.bundle.write_bundle)."""
+    from ..bundle import write_bundle
 
     project = Path(project)
     bundle = synthetic_bundle(n_segments, seed=seed)

@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Case, Segment, Source, normalise_wave
-from ..nlp import sentence_spans
+from ..core.model import Case, Segment, Source, normalise_wave
+from ..nlp.pipeline import sentence_spans
 from .metadata import SOURCE_FIELDS, speaker_map
 from .registry import Reading, ReadOptions
 from .turns import Turn

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import content_hash, normalise_text
+from ..core.errors import InputError
+from ..core.model import content_hash, normalise_text
 
 MAX_TEXT_BYTES = 200 * 1024 * 1024
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
@@ -25,7 +25,7 @@ class DecodedText:
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
     """The file's bytes, refusing empty and absurdly large files with a clear message."""
-    from ..safety import check_regular_file
+    from ..core.safety import check_regular_file
 
     check_regular_file(path)  # a FIFO or device would block forever
     size = path.stat().st_size

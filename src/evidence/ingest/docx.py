@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import content_hash, normalise_text
+from ..core.errors import InputError
+from ..core.model import content_hash, normalise_text
 from .decode import read_bytes
 from .metadata import read_sidecar
 from .registry import Reading, ReadOptions, reader
@@ -41,7 +41,7 @@ def read_docx(path: Path, options: ReadOptions) -> Reading:
     if not data.startswith(b"PK"):
         raise InputError(path, "not a Word .docx file (no zip signature)", line=1,
                          hint="is it an old .doc or a renamed file? save it as .docx or .txt")
-    from ..safety import check_zip  # archive limits: path traversal, entry count, total size
+    from ..core.safety import check_zip  # archive limits: path traversal, entry count, total size
 
     check_zip(path)
     text = normalise_text("\n".join(docx_paragraphs(path)))

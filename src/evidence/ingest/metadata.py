@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
-from ..safety import check_regular_file, load_yaml
+from ..core.errors import InputError
+from ..core.safety import check_regular_file, load_yaml
 
 SOURCE_FIELDS = ("title", "date", "partnership", "school", "event", "wave")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from ..model import Case, Segment, content_hash, normalise_text, normalise_wave
+from ..core.errors import InputError
+from ..core.model import Case, Segment, content_hash, normalise_text, normalise_wave
 from .build import make_source
 from .decode import decode_bytes, read_bytes
 from .metadata import read_sidecar
@@ -55,7 +55,7 @@ def _table(path: Path) -> tuple[Table, str, str]:
         if not data.startswith(b"PK"):
             raise InputError(path, "not an .xlsx workbook (no zip signature)", line=1,
                              hint="save it from Excel as .xlsx or .csv")
-        from ..safety import check_zip
+        from ..core.safety import check_zip
 
         check_zip(path)
         try:

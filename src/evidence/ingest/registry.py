@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..model import Case, Segment, Source
+from ..core.errors import InputError
+from ..core.model import Case, Segment, Source
 
 
 @dataclass

@@ -11,8 +11,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import normalise_text
+from ..core.errors import InputError
+from ..core.model import normalise_text
 from .build import make_source, transcript_reading
 from .decode import read_text
 from .metadata import read_sidecar

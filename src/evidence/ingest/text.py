@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..core.errors import InputError
 from .build import article_reading, make_source, transcript_reading
 from .decode import read_text
 from .metadata import read_sidecar, split_front_matter
@@ -48,7 +48,7 @@ def read_plain_text(path: Path, options: ReadOptions) -> Reading:
 def read_html(path: Path, options: ReadOptions) -> Reading:
     from bs4 import BeautifulSoup
 
-    from ..model import normalise_text
+    from ..core.model import normalise_text
 
     decoded = read_text(path)
     soup = BeautifulSoup(decoded.text, "html.parser")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.mixed.tables import OutcomeTable, parse_numbers, read_raw_table, split_status_codes
 
 ID_COLUMNS = ("RECTYPE", "LEA", "ESTAB", "URN", "PCODE", "TELNUM", "PCON_CODE", "LAESTAB")

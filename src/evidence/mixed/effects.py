@@ -43,7 +43,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from evidence.errors import NotEnoughDataError
+from evidence.core.errors import NotEnoughDataError
 
 Z_95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from evidence.mixed.quantitise import coded_units
 from evidence.mixed.units import EVIDENCE_STATUSES
-from evidence.model import UNIT_KINDS
+from evidence.core.model import UNIT_KINDS
 
 
 def strongest_quotes(coded: pd.DataFrame, per_code: int = 3) -> pd.DataFrame:

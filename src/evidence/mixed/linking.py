@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 
 LINK_COLUMNS = ["case", "kind", "value", "target", "method", "linked", "reason"]
 UNLINKED_COLUMNS = ["side", "kind", "case", "value", "reason"]

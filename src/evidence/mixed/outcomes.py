@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.mixed.tables import (
     OutcomeTable, match_columns, normalise_header, parse_numbers, read_raw_table, split_status_codes,
 )

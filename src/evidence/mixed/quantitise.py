@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.mixed.units import EVIDENCE_STATUSES, evidence_codings
-from evidence.model import UNIT_KINDS
-from evidence.safety import spreadsheet_safe
+from evidence.core.model import UNIT_KINDS
+from evidence.core.safety import spreadsheet_safe
 
 MEASURES = ("presence", "count", "share")
 

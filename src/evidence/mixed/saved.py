@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import ProjectError
+from evidence.core.errors import ProjectError
 from evidence.mixed.tables import OutcomeTable
-from evidence.safety import spreadsheet_restore, spreadsheet_safe
+from evidence.core.safety import spreadsheet_restore, spreadsheet_safe
 
 FOLDER = "private/outcomes"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 
 # Codes written in DfE performance tables instead of a value. The metadata file of a table does not
 # list them; meanings follow the DfE performance tables guidance and the GSS symbols guidance

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from evidence.errors import NotEnoughDataError
+from evidence.core.errors import NotEnoughDataError
 from evidence.mixed.effects import hedges_g
 
 OUTCOME_COLUMNS = ["code", "outcome", "n_with", "mean_with", "n_without", "mean_without", "difference",

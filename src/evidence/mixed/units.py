@@ -2,7 +2,7 @@
 
 Every table, notebook and dashboard that counts codes asks this module; nothing else decides it.
 
-- The units are segments of kind quote, turn or paragraph (:data:`evidence.model.UNIT_KINDS`); a coding on
+- The units are segments of kind quote, turn or paragraph (:data:`evidence.core.model.UNIT_KINDS`); a coding on
   a sentence counts for the turn or paragraph it belongs to (its ``parent``).
 - Only ``accepted`` codings count: human codings are accepted when made, machine suggestions once a person
   accepts them. Suggestions count only when the researcher asks (``include_suggestions=True``), and then
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence.model import UNIT_KINDS
+from evidence.core.model import UNIT_KINDS
 
 EVIDENCE_STATUSES: tuple[str, ...] = ("accepted",)
 WITH_SUGGESTIONS: tuple[str, ...] = ("accepted", "suggested")

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..nlp import NER_PIPELINES as _NER_PIPELINES
-from ..nlp import load_ner as _load_ner
+from ..nlp.pipeline import NER_PIPELINES as _NER_PIPELINES
+from ..nlp.pipeline import load_ner as _load_ner
 from .folding import fold  # noqa: F401 - callers use detect.fold too
 from .roster import (  # noqa: F401 - name_parts is re-exported for callers of detect
     ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, _is_post_nominal, name_key, name_parts, role_words,
@@ -470,12 +470,12 @@ def _plausible_phone(text: str, start: int, end: int) -> bool:
 
 
 # -- named-entity recognition (optional) ------------------------------------------------------------
-# The trained pipelines are loaded by evidence.nlp, the one owner of spaCy pipelines.
+# The trained pipelines are loaded by evidence.nlp.pipeline, the one owner of spaCy pipelines.
 NER_PIPELINES = _NER_PIPELINES
 
 
 def load_ner(name: str | None = None) -> Any | None:
-    """A trained spaCy pipeline with an ``ner`` component, or None when none is installed (:func:`evidence.nlp.load_ner`)."""
+    """A trained spaCy pipeline with an ``ner`` component, or None when none is installed (:func:`evidence.nlp.pipeline.load_ner`)."""
     return _load_ner(name)
 
 

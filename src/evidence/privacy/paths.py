@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..files import atomic_write_text
-from ..model import content_hash
+from ..core.files import atomic_write_text
+from ..core.model import content_hash
 
 
 def input_key(relative: str) -> str:

@@ -2,7 +2,7 @@
 
 :func:`privacy_setup` is the one function that builds a project's pseudonymiser: the key file (with
 a roster's names remembered in it), the project's settings (``pseudonymise``, ``role_labels``,
-``schools_public``) and the trained spaCy pipeline for names (:func:`evidence.nlp.ner_pipeline`).
+``schools_public``) and the trained spaCy pipeline for names (:func:`evidence.nlp.pipeline.ner_pipeline`).
 ``Project.ingest`` (through :func:`protector`), ``evidence import-qdpx`` and the codebook
 (:mod:`evidence.refi.pseudonymise`) all ask it, so the same name gets the same pseudonym, with the same
 role labels and public kinds, whichever way it came in.
@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectError
-from ..nlp import ner_pipeline
+from ..core.errors import ProjectError
+from ..nlp.pipeline import ner_pipeline
 from .pseudonyms import PseudonymKey, load_or_create_key
 from .replace import pseudonymise_reading
 from .roster import KnownNames, load_roster
@@ -38,7 +38,7 @@ class PrivacySetup:
 
     @cached_property
     def nlp(self) -> Any | None:
-        """The trained spaCy pipeline that finds names (:func:`evidence.nlp.ner_pipeline`), or None."""
+        """The trained spaCy pipeline that finds names (:func:`evidence.nlp.pipeline.ner_pipeline`), or None."""
         return ner_pipeline(self.config)
 
     def known_names(self) -> KnownNames:

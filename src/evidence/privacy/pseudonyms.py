@@ -30,8 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError
-from ..files import atomic_write_text
+from ..core.errors import ProjectError
+from ..core.files import atomic_write_text
 from .roster import KnownName
 
 KEY_FILE_NAME = "pseudonym-key.json"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import EvidenceError
+from ..core.errors import EvidenceError
 
 if TYPE_CHECKING:
     from evidence.project import Project

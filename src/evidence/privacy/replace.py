@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Case, Segment, Source
+from ..core.model import Case, Segment, Source
 from .detect import PATTERN_LABELS, Finding, NameIndex, find_personal_data
 from .pseudonyms import PseudonymKey
 from .roster import KnownName, KnownNames, is_role_label, looks_like_name

@@ -93,7 +93,7 @@ def privacy_report(store: Any, key: PseudonymKey | None = None, *, show_original
 
 def ingested_inputs(store: Any, project_dir: str | Path) -> set[str]:
     """Relative paths of the project's own input files inside its folder (the store keeps their hashes)."""
-    from ..model import content_hash
+    from ..core.model import content_hash
 
     keys = store.sources.path_keys()
     root = Path(project_dir)

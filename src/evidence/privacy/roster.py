@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..model import Segment, Source
+from ..core.errors import InputError
+from ..core.model import Segment, Source
 
 PERSON_KINDS = ("pupil", "staff", "speaker", "parent", "person")
 ORGANISATION_KINDS = ("school", "partnership", "charity")
@@ -283,7 +283,7 @@ def load_roster(path: str | Path) -> KnownNames:
     An optional ``role`` column gives speakers' roles. Errors name the file and the row.
     """
     path = Path(path)
-    from ..safety import check_file_size
+    from ..core.safety import check_file_size
 
     check_file_size(path, 50 * 2**20)
     try:

@@ -16,10 +16,10 @@ from pathlib import Path
 from ..codebook import Codebook, save_codebook
 from ..codebook.changes import codebook_from_store
 from ..codebook.schema import SPEC_KEYS
-from ..errors import EvidenceError
-from ..files import atomic_write_bytes
+from ..core.errors import EvidenceError
+from ..core.files import atomic_write_bytes
 from ..project import Project
-from ..safety import spreadsheet_safe
+from ..core.safety import spreadsheet_safe
 from .guids import GuidBook
 from .import_qdpx import ImportReport, import_refi
 from .qde_read import read_qdc
@@ -139,7 +139,7 @@ def export_codebook(project: Project, out: str | Path, format: str | None = None
 
 def read_codebook_qdc(path: str | Path) -> RefiProject:
     """Read a .qdc (codes with hierarchy, colour, description; sets are reported as skipped)."""
-    from ..safety import check_file_size
+    from ..core.safety import check_file_size
 
     path = Path(path)
     check_file_size(path)
@@ -148,7 +148,7 @@ def read_codebook_qdc(path: str | Path) -> RefiProject:
 
 def import_codebook_qdc(project: Project, path: str | Path, *, author: str = "") -> ImportReport:
     """Add a .qdc codebook's codes to the project (codes already there, by GUID or name, are matched)."""
-    from ..model import content_hash
+    from ..core.model import content_hash
 
     path = Path(path)
     refi = read_codebook_qdc(path)

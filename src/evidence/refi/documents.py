@@ -1,6 +1,6 @@
 """The files inside a .qdpx: find the project.qde and source files, and read text from .txt/.docx/.pdf.
 
-Every member is read through :mod:`evidence.safety` (no path traversal, no zip bombs). Tools differ in
+Every member is read through :mod:`evidence.core.safety` (no path traversal, no zip bombs). Tools differ in
 the details: the .qde may have another name, the folder may be ``Sources/`` or ``sources/``, and a
 path may be ``internal://GUID.txt`` with the GUID in another letter case or in braces.
 """
@@ -13,8 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..safety import ZipBytes, check_zip, read_zip_member, safe_zip_members
+from ..core.errors import InputError
+from ..core.safety import ZipBytes, check_zip, read_zip_member, safe_zip_members
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..files import atomic_path
+from ..core.files import atomic_path
 from ..project import Project
 from .guids import GuidBook
 from .qde_write import project_xml

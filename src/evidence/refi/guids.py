@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 if TYPE_CHECKING:
     from ..store import Store

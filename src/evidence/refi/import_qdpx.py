@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import CASE_KINDS, Case, Coding, Memo, Segment, Source, content_hash
-from ..nlp import pipeline_name
+from ..core.model import CASE_KINDS, Case, Coding, Memo, Segment, Source, content_hash
+from ..nlp.pipeline import pipeline_name
 from ..project import Project
 from .documents import Archive, decode_text, docx_text, open_archive, pdf_text
 from .guids import GuidBook
@@ -241,7 +241,7 @@ class _Importer:
         return "unknown"
 
     def import_codes(self) -> None:
-        from ..model import Code
+        from ..core.model import Code
         from .records import Code as RefiCode
 
         current = self.store.codes.rows()

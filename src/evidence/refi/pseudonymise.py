@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectError
-from ..model import Case, Segment, Source
+from ..core.errors import ProjectError
+from ..core.model import Case, Segment, Source
 from ..privacy import KnownNames, PrivacySetup, Pseudonymiser, PseudonymKey, privacy_setup
 from ..privacy.pseudonyms import LABELS
 from ..privacy.replace import apply_edits, offset_mapper, pseudonymise_cases

@@ -1,6 +1,6 @@
 """Read a project.qde (or a .qdc codebook) into :mod:`.records`, tolerating what real tools write.
 
-Parsing goes through :func:`evidence.safety.parse_xml` (defusedxml: no entity bombs, no external
+Parsing goes through :func:`evidence.core.safety.parse_xml` (defusedxml: no entity bombs, no external
 entities). Element names are matched without their namespace, so ``urn:QDA-XML:project:1.0``,
 ``...:1.5`` or no namespace at all read the same; GUIDs may carry braces and any letter case.
 Everything the workbench cannot hold (pictures, audio, video, PDF areas, links, sets, graphs) is
@@ -13,8 +13,8 @@ import datetime as dt
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ..errors import InputError
-from ..safety import parse_xml
+from ..core.errors import InputError
+from ..core.safety import parse_xml
 from .guids import is_guid, normalise_guid
 from .records import (
     VARIABLE_TYPES, Case, Code, Coding, Note, RefiProject, Selection, Skipped, TextSource, User, Variable,

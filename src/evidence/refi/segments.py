@@ -23,7 +23,7 @@ from typing import Any
 from ..ingest.build import add_sentences, transcript_reading
 from ..ingest.registry import ReadOptions
 from ..ingest.turns import find_turns, looks_like_transcript
-from ..model import UNIT_KINDS, Segment, Source
+from ..core.model import UNIT_KINDS, Segment, Source
 
 
 LONG_PARAGRAPH = 3000

@@ -28,7 +28,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from evidence.errors import InputError, NotEnoughDataError
+from evidence.core.errors import InputError, NotEnoughDataError
 from evidence.reliability.measures import (
     cohen_kappa,
     fleiss_kappa,

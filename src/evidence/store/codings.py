@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..model import MACHINE_ORIGINS
+from ..core.model import MACHINE_ORIGINS
 from .values import now
 
 if TYPE_CHECKING:

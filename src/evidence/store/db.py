@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ProjectError
-from ..model import SEGMENT_COLUMNS, Case, Code, Coding, Memo, Segment, Source
+from ..core.errors import ProjectError
+from ..core.model import SEGMENT_COLUMNS, Case, Code, Coding, Memo, Segment, Source
 from .codes import Codes
 from .codings import Codings
 from .refi import Refi
@@ -326,7 +326,7 @@ class Store:
 
     def upsert_case(self, conn: sqlite3.Connection, case: Case) -> None:
         """Insert a case or merge new attributes into an existing one (same id and kind)."""
-        from ..model import attribute_text, attribute_type
+        from ..core.model import attribute_text, attribute_type
 
         row = conn.execute("SELECT kind FROM cases WHERE id = ?", (case.id,)).fetchone()
         if row is None:
@@ -349,7 +349,7 @@ class Store:
     def upsert_cases(self, conn: sqlite3.Connection, cases: list[Case]) -> None:
         """:meth:`upsert_case` for many cases at once (one query for the kinds already stored, then
         ``executemany``): a quote table of a million answers names as many pupils."""
-        from ..model import attribute_text, attribute_type
+        from ..core.model import attribute_text, attribute_type
 
         kinds: dict[str, str] = {}
         ids = list(dict.fromkeys(case.id for case in cases))
@@ -431,7 +431,7 @@ class Store:
 
     def start_run(self, kind: str, params: dict[str, Any]) -> int:
         """Record a run as ``running``, with the process running it (see :meth:`mark_interrupted_runs`)."""
-        from ..processes import process_identity
+        from ..core.processes import process_identity
 
         me = process_identity()
         with self.transaction() as conn:
@@ -445,7 +445,7 @@ class Store:
     def mark_interrupted_runs(self) -> list[int]:
         """Runs still ``running`` whose process is gone (killed, crashed, machine restarted) become
         ``interrupted``; returns their ids. Every command that opens a writable project calls this."""
-        from ..processes import alive
+        from ..core.processes import alive
 
         if self.read_only:
             return []

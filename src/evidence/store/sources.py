@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..model import Segment
+from ..core.model import Segment
 from .values import to_json
 
 if TYPE_CHECKING:

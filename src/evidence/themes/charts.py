@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 from evidence.themes.fit import ThemeModel
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from evidence.nlp import DEFAULT_PIPELINE, load_pipeline
+from evidence.nlp.pipeline import DEFAULT_PIPELINE, load_pipeline
 
 
 LARGE_CORPUS = 1000  # from this many units on, UMAP + HDBSCAN
@@ -37,7 +37,7 @@ PSEUDONYM = re.compile(r"\b(?!(?:Year|Stage|Level|Grade|Form|Room|Item|Page|Step
 
 
 class LemmaTokenizer:
-    """Lower-cased lemmas of content words (the :mod:`evidence.nlp` pipeline for words: by default spaCy
+    """Lower-cased lemmas of content words (the :mod:`evidence.nlp.pipeline` pipeline for words: by default spaCy
     blank English + lookup lemmatiser).
 
     Called on a text it returns unigrams and the bigrams of *adjacent* content words, so a stop

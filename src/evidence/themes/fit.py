@@ -6,7 +6,7 @@
 
 ``units`` is a tidy DataFrame with ``id`` and ``text`` columns (segments, turns or quotes: the caller
 chooses); ``vectors`` holds one embedding per row. Empty texts are left out (listed in ``skipped_``),
-and so are procedural turns (thanks, turn taking, audio checks: :mod:`evidence.procedural`) unless
+and so are procedural turns (thanks, turn taking, audio checks: :mod:`evidence.nlp.procedural`) unless
 ``include_procedural``. Topic words never include pseudonyms ("Pupil 017", "School C") nor the words
 of speakers' names (a ``speaker`` column); labels are the top terms as people wrote them
 ("transport costs / rural schools"), not lemma lists.
@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evidence.embeddings import Embedder
-from evidence.errors import InputError, NotEnoughDataError
+from evidence.nlp.embeddings import Embedder
+from evidence.core.errors import InputError, NotEnoughDataError
 from evidence.themes.components import (
     MIN_UNITS_PER_THEME,
     LemmaTokenizer,
@@ -105,7 +105,7 @@ class ThemeModel:
         self.excluded_words_ = _name_words(units)
         self.procedural_: list[str] = []
         if not self.include_procedural:
-            from evidence.procedural import procedural_mask
+            from evidence.nlp.procedural import procedural_mask
 
             procedural = procedural_mask(texts.tolist()) & keep
             if procedural.any() and (keep & ~procedural).sum() >= MIN_UNITS:

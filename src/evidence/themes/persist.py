@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from evidence.errors import ProjectError
+from evidence.core.errors import ProjectError
 from evidence.themes.fit import ASSIGNMENT_COLUMNS, THEME_COLUMNS, ThemeModel
 
 if TYPE_CHECKING:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from evidence.embeddings import Embedder
-from evidence.errors import InputError
-from evidence.model import Coding, Code
+from evidence.nlp.embeddings import Embedder
+from evidence.core.errors import InputError
+from evidence.core.model import Coding, Code
 from evidence.themes.fit import ThemeModel
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from evidence.embeddings import project_embedder
-from evidence.errors import InputError, NotEnoughDataError
-from evidence.model import UNIT_KINDS
+from evidence.nlp.embeddings import project_embedder
+from evidence.core.errors import InputError, NotEnoughDataError
+from evidence.core.model import UNIT_KINDS
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -81,7 +81,7 @@ def find_project_sections(project: Project, source: str, *, method: str = "hybri
 
 
 def _latest_theme_labels(project: Project) -> pd.DataFrame | None:
-    from evidence.errors import ProjectError
+    from evidence.core.errors import ProjectError
     from evidence.themes.persist import theme_tables
 
     try:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evidence.errors import InputError, NotEnoughDataError
+from evidence.core.errors import InputError, NotEnoughDataError
 
 SECTION_COLUMNS = ["section", "start_turn", "end_turn", "n_turns", "label"]
 MIN_SECTION_TURNS = 5  # measured on the sample roundtables (bench/themes.py)
@@ -240,7 +240,7 @@ def _top(frame: pd.DataFrame | None, key: str, value: str, members: set[str], to
 
 def _distinctive_words(members_of: dict[int, set[str]], turns: pd.DataFrame, top: int) -> dict[int, str]:
     """Per section: its most distinctive terms (tf-idf over sections) as a short readable phrase."""
-    from evidence.procedural import procedural_mask
+    from evidence.nlp.procedural import procedural_mask
     from evidence.themes.components import LemmaTokenizer, phrase_label
     from evidence.themes.fit import _name_words
 

