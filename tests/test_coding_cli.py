@@ -52,6 +52,7 @@ def test_import_then_learning_curve_json(sample_dir: str, capsys: pytest.Capture
     assert results[1]["kappa_mean"] > 0.3
 
 
+@pytest.mark.slow
 def test_autocode_rules_keeps_reviewed_work_and_failed_runs_lose_nothing(sample_dir: str, capsys) -> None:
     from evidence.project import Project
 
@@ -78,6 +79,7 @@ def test_autocode_rules_keeps_reviewed_work_and_failed_runs_lose_nothing(sample_
         assert runs["status"].tolist()[-1] == "failed"
 
 
+@pytest.mark.slow
 def test_autocode_similarity_stores_explained_suggestions(sample_dir: str) -> None:
     """The similarity coder through `evidence autocode` (the path the analysis notebook takes)."""
     from evidence.project import Project

@@ -74,6 +74,7 @@ def test_classifier_learns_calibrated_codes_from_few_examples(labelled, priors) 
     pd.testing.assert_frame_equal(again.predict_proba(texts[test]), probabilities)
 
 
+@pytest.mark.slow
 def test_classifier_codings_explain_themselves(labelled, priors) -> None:
     texts, labels = labelled
     coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0, coder="auto").fit(texts[:120], labels.iloc[:120])
@@ -87,6 +88,7 @@ def test_classifier_codings_explain_themselves(labelled, priors) -> None:
     assert all("keyword rule" in c.explanation for c in fallback)
 
 
+@pytest.mark.slow
 def test_codebook_examples_stand_in_for_a_code_nobody_has_coded_yet(labelled, priors) -> None:
     from sklearn.metrics import roc_auc_score
 
@@ -139,6 +141,7 @@ def test_uncertainty_batches_skip_near_duplicates() -> None:
     assert diverse_top(scores, 4, vectors, diversity=1.0).tolist() == [0, 1, 2, 3]
 
 
+@pytest.mark.slow
 def test_learning_curve_improves_with_more_coding(labelled, priors) -> None:
     texts, labels = labelled
     results = learning_curve(texts, labels, [0.1, 0.3], seed=5,
@@ -152,6 +155,7 @@ def test_learning_curve_improves_with_more_coding(labelled, priors) -> None:
         learning_curve(texts, labels, [1.5])
 
 
+@pytest.mark.slow
 def test_similarity_coder_names_the_nearest_anchor() -> None:
     from evidence.nlp.embeddings import get_embedder
 

@@ -35,6 +35,7 @@ def test_a_typo_names_the_line_and_the_closest_key(tmp_path):
     assert "unknown setting `embeder`" in str(caught.value) and "did you mean `embedder`" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_wrong_types_are_errors_not_tracebacks(tmp_path):
     (tmp_path / "evidence.yaml").write_text("name: x\nseed: abc\n", encoding="utf-8")
     result = _evidence("summary", cwd=tmp_path)  # the current folder is the project

@@ -287,6 +287,7 @@ def test_committed_corpus_stays_small() -> None:
     assert total < 3_000_000
 
 
+@pytest.mark.slow
 def test_synthetic_quotes_for_benchmarks_are_labelled_and_seeded(gen: ModuleType) -> None:
     quotes, codings = gen.synthetic_corpus(3000, seed=7)
     assert len(quotes) == 3000 and len({q["id"] for q in quotes}) == 3000

@@ -151,6 +151,7 @@ def test_voila_command_is_loopback_and_offline(tmp_path):
     assert "cdn.jsdelivr.net" in TEMPLATE  # the template names the links it removes
 
 
+@pytest.mark.slow
 def test_live_charts_import_the_shared_plotly_bundle_when_the_server_offers_one(tmp_path, monkeypatch):
     import plotly.graph_objects as go
 

@@ -12,6 +12,8 @@ import re
 import sys
 import tomllib
 
+import pytest
+
 from conftest import REPO
 
 IMPORT_TO_DISTRIBUTION = {
@@ -93,6 +95,7 @@ def test_every_import_of_the_package_and_notebooks_is_declared_in_the_main_depen
     assert not missing, f"imported but not declared in pyproject.toml: {sorted(missing)}"
 
 
+@pytest.mark.slow
 def test_every_declared_package_is_used():
     groups = declared()
     used = distributions(src_imports() | notebook_imports())

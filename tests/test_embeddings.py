@@ -101,6 +101,7 @@ def test_default_falls_back_to_tfidf_loudly_when_model_missing(monkeypatch):
     assert isinstance(embedder, TfidfEmbedder)
 
 
+@pytest.mark.slow
 @needs_minilm
 def test_minilm_vectors_are_384_normalised_and_meaningful(tmp_path):
     embedder = get_embedder("minilm", cache_dir=tmp_path)

@@ -305,6 +305,7 @@ def test_read_only_project_reads_and_refuses_writes_in_one_line(tmp_path):
 
 
 # -- interrupted runs ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_run_of_a_killed_process_is_marked_interrupted(tmp_path):
     folder = _project(tmp_path)
     code = ("import sys, time\nfrom evidence.project import Project\n"

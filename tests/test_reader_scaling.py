@@ -48,6 +48,7 @@ def _parse_step(kind: str, path: Path):
     return lambda: _table(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["txt", "md", "srt", "vtt", "csv"])
 def test_reader_parsing_is_linear(tmp_path, kind):
     small = bench.write_input(kind, 2**18, tmp_path, seed=3)

@@ -120,6 +120,7 @@ def test_failing_cell_stops_the_run_naming_notebook_and_cell(tiny: dict[str, Pat
     assert "b_load.ipynb, cell 4" in err and "ValueError: bad quote table" in err
 
 
+@pytest.mark.slow
 def test_a_notebook_that_does_not_stage_what_it_promises_fails(tiny: dict[str, Path]) -> None:
     write_notebook(tiny["notebooks"] / "b_load.ipynb", ["x = 1"], {"tags": ["analysis"], "produces": ["themes"]})
     with pytest.raises(EvidenceError, match="b_load.ipynb says it produces \\['themes'\\]"):

@@ -299,6 +299,7 @@ def test_init_makes_an_empty_corpus_skeleton_with_readme_and_codebook(tmp_path: 
     assert empty.returncode == 1 and "nothing to analyse" in empty.stderr and "Traceback" not in empty.stderr
 
 
+@pytest.mark.slow
 def test_run_help_documents_the_corpus_layout() -> None:
     done = evidence(REPO, "run", "--help")
     for part in ("transcripts/", "quotes/", "articles/", "codings/", "quant/", "roster.csv", "codebook.yaml",

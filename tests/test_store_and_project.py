@@ -89,6 +89,7 @@ def test_cli_summary_and_segments_contract(project, tmp_path):
     assert len(lines) == summary["segments"]
 
 
+@pytest.mark.slow
 def test_project_option_falls_back_to_environment(project, tmp_path):
     env = {**__import__("os").environ, "EVIDENCE_PROJECT": str(project.path)}
     run = subprocess.run([sys.executable, "-m", "evidence", "summary", "--json"], capture_output=True,
