@@ -30,9 +30,9 @@ def stage(project: Project, **tables: pd.DataFrame) -> list[Path]:
     written = []
     for name, frame in tables.items():
         if not isinstance(frame, pd.DataFrame):
-            raise EvidenceError(f"results.stage: {name} must be a pandas DataFrame, not {type(frame).__name__}")
+            raise EvidenceError(f"bundle.stage: {name} must be a pandas DataFrame, not {type(frame).__name__}")
         if name in BUNDLE_TABLES and BUNDLE_TABLES[name].source == "store":
-            raise EvidenceError(f"results.stage: {name} is read from the project store at publish time; "
+            raise EvidenceError(f"bundle.stage: {name} is read from the project store at publish time; "
                                 "change the store instead of staging it")
         table = canonical_table(name, frame)
         path = staged_dir(project) / f"{name}.parquet"

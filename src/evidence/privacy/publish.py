@@ -9,7 +9,7 @@ pseudonyms may appear either), a bundle table must hold none of them:
     problems = check_tables(tables, key=key)    # what is still wrong, by table and column
     check_bundle(project, tables)               # raises PublishError naming the first table and column
 
-``results.publish`` calls :func:`check_bundle` before anything is written.
+``bundle.publish`` calls :func:`check_bundle` before anything is written.
 """
 
 from __future__ import annotations
@@ -234,9 +234,9 @@ def _advice(kind: str) -> str:
                 "came from (`evidence ingest --replace FILE`) or pseudonymise that column before staging it "
                 "(`evidence.privacy.Pseudonymiser(...).text`); `evidence privacy-report` lists where")
     if kind in ("postcode", "phone", "e-mail", "web address", "address", "social-media handle"):
-        return (f"drop or pseudonymise the column before results.stage (evidence.privacy.publish."
+        return (f"drop or pseudonymise the column before bundle.stage (evidence.privacy.publish."
                 f"publishable_table drops {kind} columns)")
-    return ("drop it before results.stage (evidence.privacy.publish.publishable_table drops it and puts the "
+    return ("drop it before bundle.stage (evidence.privacy.publish.publishable_table drops it and puts the "
             "school's pseudonym in a URN column), or set `schools_public: true` in evidence.yaml if every "
             "school agreed to be named")
 
