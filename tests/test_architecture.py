@@ -290,3 +290,17 @@ def test_an_unknown_coder_method_lists_the_registered_ones(tmp_path):
     with Project.init(tmp_path / "p") as project:
         with pytest.raises(EvidenceError, match=r"unknown method 'topics'; choose one of rules, similarity, classifier"):
             autocode(project, "topics", coder="x")
+
+
+def test_the_command_line_starts_without_the_analysis_stack():
+    """`evidence --help` and `evidence embed` load no pandas, torch or spaCy: parsers are built from light modules
+    and each command imports its heavy parts when it runs (pandas alone cost 1.5-2.5 s of every start)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom evidence.cli import build_parser\nbuild_parser()\n"
+             "import evidence.cli.embed\n"
+             "print(sorted(m for m in ('pandas', 'torch', 'spacy', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}).stdout.strip()
+    assert out == "[]", f"building the command line imported {out}"

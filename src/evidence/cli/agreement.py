@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from typing import Any, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import add_project_option
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KEYS = ["code", "n", "kappa", "alpha", "agreement"]
 
@@ -70,6 +71,8 @@ def _number(value: Any) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     """A readable table of the report, one line per code and the pooled line last."""
+    import pandas as pd
+
     rows = [*report["per_code"], report["pooled"]]
     table = pd.DataFrame(
         {

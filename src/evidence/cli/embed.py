@@ -59,7 +59,7 @@ def read_lines(path: Path) -> list[str]:
 
 
 def _project_folder(args: argparse.Namespace) -> Path | None:
-    from ..project import CONFIG_NAME
+    from ..core.config import CONFIG_NAME
 
     named = args.project or os.environ.get("EVIDENCE_PROJECT")
     folder = Path(named) if named else Path.cwd()

@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..project import Project
 from . import add_project_option
 
 
@@ -84,6 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from ..pipeline.analysis import make_corpus_skeleton
     from ..project import resolve_project_dir
 
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.init(resolve_project_dir(args.project), name=args.name) as project:
         folder = project.path.resolve()
     corpus = None if args.no_corpus else Path(args.corpus or folder / "corpus").resolve()
@@ -100,6 +100,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         report = project.ingest(args.paths, roster=args.roster, kind=args.kind,
                                 columns=parse_columns(args.columns), replace=args.replace,
@@ -121,6 +122,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         summary = project.summary()
     if args.json:
@@ -136,6 +138,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         frame = project.sources()
     for row in frame.to_dict("records"):
@@ -148,6 +151,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_segments(args: argparse.Namespace) -> int:
     out = sys.stdout
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:  # streamed: a million segments never sit in memory at once
         for row in project.store.iter_segments(kinds=args.kind, source=args.source):
             if args.jsonl:

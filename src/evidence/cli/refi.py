@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from ..project import Project
 from . import add_project_option
 from .output import to_json
 
@@ -70,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from ..refi.export_qdpx import export_qdpx
 
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         summary = export_qdpx(project, args.out, include_suggested=args.include_suggested, schema=args.schema)
     print(to_json(summary) if args.json else summary.summary())
@@ -86,6 +86,7 @@ def _print_report(report: object, as_json: bool) -> None:
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
     from ..refi.import_qdpx import import_qdpx
 
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         report = import_qdpx(project, args.file, author=args.author, roster=args.roster)
     _print_report(report, args.json)
@@ -95,6 +96,7 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
 def cmd_export_codebook(args: argparse.Namespace) -> int:
     from ..refi.codebook_qdc import export_codebook
 
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         out = export_codebook(project, args.out, args.format, schema=args.schema)
         empty = project.store.codes.without_definition()
@@ -111,6 +113,7 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
 def cmd_import_codebook(args: argparse.Namespace) -> int:
     from ..refi.codebook_qdc import import_codebook_qdc
 
+    from ..project import Project  # here, not at the top: `evidence --help` and `embed` start without pandas
     with Project.open(args.project) as project:
         report = import_codebook_qdc(project, args.file, author=args.author)
     _print_report(report, args.json)

@@ -15,7 +15,7 @@ from .output import progress, to_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from ..pipeline.analysis import CORPUS_LAYOUT
+    from ..pipeline.layout import CORPUS_LAYOUT
 
     layout = "\n".join(textwrap.fill(text, width=100, initial_indent=f"  {part:<15}", subsequent_indent=" " * 17)
                        for part, text in CORPUS_LAYOUT.items())
