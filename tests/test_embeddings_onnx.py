@@ -68,3 +68,28 @@ def test_damaged_built_model_is_rebuilt(tmp_path: Path) -> None:
     assert (copy / MANIFEST_FILE).is_file() and not list(tmp_path.glob(".building-*"))
     vectors = OnnxMiniLMEmbedder(model_root=tmp_path).embed(TEXTS[:2])
     np.testing.assert_allclose(vectors, get_embedder("minilm-onnx").embed(TEXTS[:2]), atol=2e-6)
+
+
+@pytest.mark.slow
+def test_parallel_runs_give_the_vectors_of_one_thread() -> None:
+    texts = [f"{t} ({n})" for n in range(7) for t in TEXTS]  # several runs of 8, so the pool is used
+    one = OnnxMiniLMEmbedder(threads=1).embed(texts)
+    two = OnnxMiniLMEmbedder(threads=2).embed(texts)
+    np.testing.assert_allclose(one, two, atol=2e-6)
+
+
+@pytest.mark.slow
+def test_int8_model_is_close_to_fp32_and_never_depends_on_batch_mates(tmp_path: Path) -> None:
+    int8 = get_embedder("minilm-int8", cache_dir=tmp_path)
+    assert isinstance(int8, embeddings.Int8MiniLMEmbedder)
+    fp32 = get_embedder("minilm-onnx", cache_dir=tmp_path)
+    assert int8.model_id != fp32.model_id and "int8" in int8.model_id  # cached apart
+    a, b = int8.embed(TEXTS), fp32.embed(TEXTS)
+    cosine = np.sum(a * b, axis=1)
+    assert cosine.min() > 0.95 and cosine.mean() > 0.98, cosine
+    assert cosine.min() < 0.99999  # really quantised, not the fp32 model under another name
+    fresh = embeddings.Int8MiniLMEmbedder(threads=2)  # no cache: every vector computed again
+    alone = np.vstack([fresh.embed([t]) for t in TEXTS])
+    together = fresh.embed(TEXTS[::-1] * 3)[: len(TEXTS)][::-1]
+    np.testing.assert_array_equal(alone, together)
+    np.testing.assert_array_equal(alone, a)

@@ -31,6 +31,10 @@ from evidence.core.errors import EmbedderError
 log = logging.getLogger(__name__)
 
 EXPORT_RECIPE = "minilm-eager-meanpool-opset17-ortfused-fp32-v1"
+#: the int8 model (``--embedder minilm-int8``): the fp32 model above with its weights quantised per channel
+#: and activations quantised per run by ONNX Runtime (quantize_dynamic). It is run one text per call, so
+#: the activation scale is the text's own and a text gets the same vector whatever else is embedded.
+INT8_RECIPE = EXPORT_RECIPE.replace("-fp32-v1", "-int8dyn-perchannel-v1")
 MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 
@@ -43,17 +47,15 @@ def model_cache_root() -> Path:
     return base / "evidence" / "models"
 
 
-def built_model_folder(weights_sha256: str, root: Path | None = None) -> Path:
-    """The folder of the ONNX model built from weights with this sha256 by the current recipe."""
-    return (root or model_cache_root()) / f"minilm-onnx-{weights_sha256[:16]}-{EXPORT_RECIPE}"
+def built_model_folder(weights_sha256: str, root: Path | None = None, recipe: str = EXPORT_RECIPE) -> Path:
+    """The folder of the ONNX model built from weights with this sha256 by ``recipe``."""
+    return (root or model_cache_root()) / f"minilm-onnx-{weights_sha256[:16]}-{recipe}"
 
 
-def built_onnx_model(source_folder: Path, weights_sha256: str, *, root: Path | None = None) -> Path:
-    """The built model file for ``source_folder`` (whose weights the caller has verified); built if
-    missing or failing its recorded sha256."""
+def _checked(folder: Path) -> Path | None:
+    """The folder's model file when it matches the sha256 its manifest records, else None."""
     from evidence.core.checksums import file_sha256
 
-    folder = built_model_folder(weights_sha256, root)
     model = folder / MODEL_FILE
     manifest = folder / MANIFEST_FILE
     if model.is_file() and manifest.is_file():
@@ -64,8 +66,63 @@ def built_onnx_model(source_folder: Path, weights_sha256: str, *, root: Path | N
         if recorded and file_sha256(model) == recorded:
             return model
         log.warning("%s: built model fails its recorded sha256; building it again", model)
-    export_onnx(Path(source_folder), folder, weights_sha256)
+    return None
+
+
+def built_onnx_model(source_folder: Path, weights_sha256: str, *, root: Path | None = None) -> Path:
+    """The built model file for ``source_folder`` (whose weights the caller has verified); built if
+    missing or failing its recorded sha256."""
+    folder = built_model_folder(weights_sha256, root)
+    model = _checked(folder)
+    if model is None:
+        export_onnx(Path(source_folder), folder, weights_sha256)
+        model = folder / MODEL_FILE
     return model
+
+
+def built_int8_model(source_folder: Path, weights_sha256: str, *, root: Path | None = None) -> Path:
+    """The int8 model (:data:`INT8_RECIPE`), quantised from the fp32 model once per machine (seconds)."""
+    folder = built_model_folder(weights_sha256, root, INT8_RECIPE)
+    model = _checked(folder)
+    if model is not None:
+        return model
+    source = built_onnx_model(source_folder, weights_sha256, root=root)
+    try:
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise EmbedderError(f"building the int8 embedder needs onnx and onnxruntime ({exc}); "
+                            "pip install 'evidence-workbench[themes]'") from exc
+    from evidence.core.checksums import file_sha256
+
+    log.warning("quantising %s to int8 into %s (once per machine)", source, folder)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".building-") as tmp:
+        work = Path(tmp) / "model"
+        work.mkdir()
+        logging.disable(logging.WARNING)  # its advice to pre-process is for image models, not the user's
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                quantize_dynamic(str(source), str(work / MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True,
+                                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        finally:
+            logging.disable(logging.NOTSET)
+        record = {"recipe": INT8_RECIPE, "source_sha256": weights_sha256, "from": file_sha256(source),
+                  "sha256": file_sha256(work / MODEL_FILE)}
+        (work / MANIFEST_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
+        _install(work, folder)
+    return folder / MODEL_FILE
+
+
+def _install(work: Path, folder: Path) -> None:
+    """Move a finished build into place (a broken earlier build is replaced; another process may win)."""
+    if folder.exists():
+        _remove_folder(folder)
+    try:
+        os.replace(work, folder)
+    except OSError:
+        if not (folder / MODEL_FILE).is_file():
+            raise
 
 
 def export_onnx(source_folder: Path, folder: Path, weights_sha256: str) -> None:
@@ -114,13 +171,7 @@ def export_onnx(source_folder: Path, folder: Path, weights_sha256: str) -> None:
                   "sha256": file_sha256(work / MODEL_FILE), "torch": torch.__version__,
                   "fused": {k: int(v) for k, v in fused.get_fused_operator_statistics().items() if v}}
         (work / MANIFEST_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
-        if folder.exists():  # a broken earlier build, or another process finished first
-            _remove_folder(folder)
-        try:
-            os.replace(work, folder)
-        except OSError:
-            if not (folder / MODEL_FILE).is_file():
-                raise
+        _install(work, folder)
 
 
 def _remove_folder(folder: Path) -> None:
