@@ -101,13 +101,16 @@ def main() -> None:
     parser.add_argument("--embed-n", type=int, default=10_000,
                         help="answers for the embedding + classifier stage (default 10000)")
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: temporary)")
+    parser.add_argument("--only-classifier", action="store_true",
+                        help="skip ingest and rules; measure the embedding + classifier stage only (use an --embed-n "
+                             "of several coding batches, 20,000 answers each, to see memory stay flat)")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), EVIDENCE_PROGRESS="0", PYTHONWARNINGS="ignore")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.workdir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         rows = []
-        for n in sorted({args.n // 2, args.n}):
+        for n in ([] if args.only_classifier else sorted({args.n // 2, args.n})):
             answers, _ = write_survey(folder, n, coded=0)
             base = run(BASELINE, [str(answers)], env)
             project = project_for(folder, f"survey_{n}", env)
