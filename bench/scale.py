@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: temporary)")
     parser.add_argument("--only-classifier", action="store_true",
                         help="skip ingest and rules; measure the embedding + classifier stage only (use an --embed-n "
-                             "of several coding batches, 20,000 answers each, to see memory stay flat)")
+                             "of several coding batches, 10,000 answers each, to see memory stay flat)")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), EVIDENCE_PROGRESS="0", PYTHONWARNINGS="ignore")
     with tempfile.TemporaryDirectory() as tmp:

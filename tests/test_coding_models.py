@@ -88,6 +88,20 @@ def test_classifier_codings_explain_themselves(labelled, priors) -> None:
     assert all("keyword rule" in c.explanation for c in fallback)
 
 
+def test_nearest_coded_examples_are_the_same_when_found_a_few_rows_at_a_time(labelled, priors, monkeypatch) -> None:
+    # a batch's similarities to the coded segments are computed in slices (memory); the slices must
+    # not change which coded segment each explanation quotes
+    from evidence.coding import classifier
+
+    texts, labels = labelled
+    coder = ClassifierCoder(features="tfidf", priors=priors, random_state=0).fit(texts[:120], labels.iloc[:120])
+    at_once = coder._nearest_positive(list(texts[200:247]), None)
+    monkeypatch.setattr(classifier, "NEAREST_ROWS", 5)  # 47 rows: 10 slices, the last one short
+    in_slices = coder._nearest_positive(list(texts[200:247]), None)
+    assert at_once and in_slices == at_once
+    assert all(len(examples) == 47 for examples in in_slices.values())
+
+
 @pytest.mark.slow
 def test_codebook_examples_stand_in_for_a_code_nobody_has_coded_yet(labelled, priors) -> None:
     from sklearn.metrics import roc_auc_score

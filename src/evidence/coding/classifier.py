@@ -348,15 +348,16 @@ class ClassifierCoder:
     def _nearest_positive(self, texts: list[str], vectors: np.ndarray | None) -> dict[str, list[str]]:
         X_train, _ = self._matrix(self.train_texts_, self.train_vectors_, fitting=False)
         X, _ = self._matrix(texts, vectors, fitting=False)
-        similarity = (X @ X_train.T).toarray()
-        out = {}
-        for code in self.codes_:
-            positive = np.flatnonzero(self.train_labels_[code].to_numpy() == 1)
-            if len(positive) == 0:
-                continue
-            best = positive[similarity[:, positive].argmax(axis=1)]
-            out[code] = [self.train_texts_[k] for k in best]
-        return out
+        positives = {code: np.flatnonzero(self.train_labels_[code].to_numpy() == 1) for code in self.codes_}
+        best: dict[str, list[np.ndarray]] = {code: [] for code, rows in positives.items() if len(rows)}
+        # a few hundred rows at a time: the similarities of a 20,000-segment batch to 2,000 coded ones
+        # (character n-grams overlap almost everywhere) would take over a gigabyte at once
+        for start in range(0, X.shape[0], NEAREST_ROWS):
+            similarity = (X[start:start + NEAREST_ROWS] @ X_train.T).toarray()
+            for code in best:
+                best[code].append(positives[code][similarity[:, positives[code]].argmax(axis=1)])
+        return {code: [self.train_texts_[k] for k in np.concatenate(parts)] if parts else []
+                for code, parts in best.items()}
 
     def suggest(self, segments: pd.DataFrame, vectors: np.ndarray | None = None) -> pd.DataFrame:
         texts = segments["text"].tolist()
@@ -367,6 +368,10 @@ class ClassifierCoder:
     def codings(self, segments: pd.DataFrame, vectors: np.ndarray | None = None) -> list[Coding]:
         return to_codings(self.suggest(segments, vectors), coder=self.coder, origin=self.origin,
                           model_id=self.model_id, model_version=package_version())
+
+
+#: rows compared with the coded segments at a time when finding each suggestion's nearest example
+NEAREST_ROWS = 500
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:

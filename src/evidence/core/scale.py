@@ -27,7 +27,7 @@ from evidence.core.errors import EvidenceError
 
 LOCAL = "local"
 CHUNK_TEXTS = 2048  # texts per task: big enough to keep a worker busy, small enough to balance
-CODING_BATCH = 20_000  # segments embedded and coded at a time (or per cluster task): bounds memory
+CODING_BATCH = 10_000  # segments embedded and coded at a time (or per cluster task): bounds memory (about 1 GB peak)
 
 
 def scheduler_setting(option: str | None, config: dict[str, Any] | None = None) -> str | None:
