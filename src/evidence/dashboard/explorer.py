@@ -13,7 +13,7 @@ from .bundle import Bundle
 from .filters import (
     FILTER_FIELDS, Filters, QuoteIndex, choices, cooccurrence, filter_mask, highlight, prevalence,
 )
-from .layout import Section, quote_list_html, refresh_chart_summary, short_quote, table_html
+from .layout import Section, quote_list_html, refresh_chart_summary, short_quote, show_chart_or_sentence, table_html
 
 TITLE = "Theme explorer"
 INTRO = ("Narrow the evidence down with the filters: who spoke (role), where (school, partnership), when (before or "
@@ -177,20 +177,26 @@ def dashboard(project: str | None = None) -> Any:
     def refresh(*_: Any) -> None:
         filters = Filters(**{name: control.value or "" for name, control in controls.items()})
         mask = filter_mask(index, filters)
-        quote_section.widgets["extra"].value = quotes_html(index, filters, mask)
         table = prevalence_table(index, mask)
+        matrix = cooccurrence(index, mask, heat_codes(index, mask))
+        topics = topic_table(bundle, index, mask) if topic_section.figure is not None else None
+        # a chart about to lose all its data gives way to its sentence before its data changes, so the
+        # browser never draws empty axes, even for a moment
+        for section, rows in ((prevalence_section, table), (pair_section, matrix), (topic_section, topics)):
+            if rows is not None and rows.empty:
+                show_chart_or_sentence(section, drawn=False)
         update_bars(prevalence_section.figure, table, "theme", "quotes")
         prevalence_section.widgets["table"].value = table_html(table, prevalence_section.caption(), name="prevalence")
-        matrix = cooccurrence(index, mask, heat_codes(index, mask))
         update_heat_map(pair_section.figure, matrix)
         pair_section.widgets["table"].value = table_html(top_pairs(matrix), pair_section.caption(), name="cooccurrence")
-        if topic_section.figure is not None:
-            topics = topic_table(bundle, index, mask)
+        if topics is not None:
             update_bars(topic_section.figure, topics, "theme found", "quotes")
             topic_section.widgets["table"].value = table_html(topics, topic_section.caption(), name="topics",
                                                               render=topic_section.render)
         for section in (prevalence_section, pair_section, topic_section):
             refresh_chart_summary(section)
+        # the quotes (and their count) change last: when the count shows the new selection, so do the charts
+        quote_section.widgets["extra"].value = quotes_html(index, filters, mask)
 
     for control in controls.values():
         control.observe(refresh, names="value")

@@ -198,9 +198,10 @@ def has_data(figure: Any) -> bool:
     return False
 
 
-def show_chart_or_sentence(section: Section) -> None:
-    """Live: show the chart when it has data, else the section's one plain sentence (never empty axes)."""
-    drawn = has_data(section.figure)
+def show_chart_or_sentence(section: Section, drawn: bool | None = None) -> None:
+    """Live: show the chart when it has data (or ``drawn``), else the section's one plain sentence (never
+    empty axes)."""
+    drawn = has_data(section.figure) if drawn is None else drawn
     if "chart" in section.widgets:
         section.widgets["chart"].layout.display = "" if drawn else "none"
     if "empty" in section.widgets:
