@@ -52,3 +52,16 @@ def test_a_run_of_procedural_turns_inside_an_item_does_not_pull_a_boundary():
     sections_of = assigned["section"].tolist()
     assert set(sections_of[30:36]) == {1}, "the procedural turns stay in the item they interrupt"
     assert sections_of == [0] * 20 + [1] * 26 + [2] * 20
+
+
+def test_a_very_long_transcript_is_split_in_blocks_with_the_same_boundaries(monkeypatch):
+    # KernelCPD keeps an n x n matrix; past MAX_CPD_POINTS turns it runs on blocks of neighbouring turns.
+    # With blocks of 2 turns the clear item changes (at even turns) are found just the same.
+    from evidence.themes import sections
+
+    turns, vectors, _ = _meeting([20, 20, 20], 18)
+    whole, _ = find_sections(turns, vectors)
+    monkeypatch.setattr(sections, "MAX_CPD_POINTS", 30)  # 60 turns: 30 blocks of 2
+    blocked, assigned = find_sections(turns, vectors)
+    assert blocked["start_turn"].tolist() == whole["start_turn"].tolist() == [0, 20, 40]
+    assert len(assigned) == 60

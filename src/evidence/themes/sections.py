@@ -90,14 +90,35 @@ def texttiling_boundaries(vectors: np.ndarray, window: int = 4,
 def changepoint_boundaries(vectors: np.ndarray, min_turns: int = MIN_SECTION_TURNS,
                            penalty: float | None = None) -> list[int]:
     """Turn indices where a new section starts (ruptures KernelCPD, cosine kernel)."""
-    import ruptures
-
     n = len(vectors)
     if n < 2 * min_turns:
         return []
     pen = penalty if penalty is not None else 1.0
-    ends = ruptures.KernelCPD(kernel="cosine", min_size=min_turns).fit(vectors).predict(pen=pen)
-    return [e for e in ends if e < n]
+    return [e for e in _kernel_cpd(vectors, min_turns, pen=pen) if e < n]
+
+
+#: most points KernelCPD sees at once: its exact search keeps an n x n kernel matrix (2,000 turns: 32 MB;
+#: a 90,000-turn transcript would need 65 GB), so longer talk is cut into blocks of neighbouring turns
+MAX_CPD_POINTS = 2000
+
+
+def _kernel_cpd(points: np.ndarray, min_size: int, *, n_bkps: int | None = None,
+                pen: float | None = None) -> list[int]:
+    """ruptures KernelCPD (cosine) break indices ending with len(points); over :data:`MAX_CPD_POINTS`
+    points it runs on the means of blocks of consecutive points and maps the breaks back."""
+    import ruptures
+
+    m = len(points)
+    size = -(-m // MAX_CPD_POINTS)  # points per block
+    if size > 1:
+        blocks = np.add.reduceat(points, np.arange(0, m, size), axis=0)
+        block_min = max(1, -(-min_size // size))
+        if n_bkps is not None:
+            n_bkps = max(1, min(n_bkps, len(blocks) // block_min - 1))
+        ends = _kernel_cpd(blocks, block_min, n_bkps=n_bkps, pen=pen)
+        return [min(m, e * size) for e in ends[:-1]] + [m]
+    search = ruptures.KernelCPD(kernel="cosine", min_size=min_size).fit(points)
+    return search.predict(n_bkps=n_bkps) if n_bkps is not None else search.predict(pen=pen)
 
 
 def smooth(vectors: np.ndarray, window: int) -> np.ndarray:
@@ -123,8 +144,6 @@ def hybrid_boundaries(vectors: np.ndarray, window: int = 4, min_turns: int = MIN
     """Turn indices where a new section starts: procedural turns set aside, the rest smoothed over
     ``smoothing`` neighbours, round(:data:`SECTIONS_PER_SQRT_WORD` x sqrt(words spoken)) sections
     (TextTiling's count without ``texts``), KernelCPD's placement, boundaries snapped to agenda cues."""
-    import ruptures
-
     from evidence.nlp.procedural import procedural_mask
 
     n = len(vectors)
@@ -148,7 +167,7 @@ def hybrid_boundaries(vectors: np.ndarray, window: int = 4, min_turns: int = MIN
     count = min(count, m // min_turns - 1)
     if count <= 0:
         return []
-    ends = ruptures.KernelCPD(kernel="cosine", min_size=min_turns).fit(smoothed).predict(n_bkps=count)
+    ends = _kernel_cpd(smoothed, min_turns, n_bkps=count)
     starts = [int(keep[e]) for e in ends if e < m]
     if texts is not None:
         starts = _snap_to_cues(starts, texts)
