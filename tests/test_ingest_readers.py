@@ -217,3 +217,29 @@ def test_numbered_speaker_labels_open_turns(tmp_path):
     assert [(t.speaker, t.text) for t in ts] == [("Speaker 1", "Hello."), ("Staff 84", "Welcome."),
                                                  ("Pupil 017", "Hi miss.")]
     assert ts[1].role == "school leader"
+
+
+def test_a_text_file_of_one_answer_per_line_gives_one_paragraph_per_line(tmp_path):
+    # no blank lines at all: one block of 3,000 lines (over 20,000 characters) is a list, not a paragraph;
+    # read whole it was one unit (and, past 1,000,000 characters, a spaCy error)
+    lines = [f"The tutoring helped me with fractions, answer {i}." for i in range(3000)]
+    path = tmp_path / "answers.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reading = read_file(path, options())
+    paragraphs = [s for s in reading.segments if s.kind == "paragraph"]
+    assert [p.text for p in paragraphs] == lines
+    assert all(reading.source.text[p.start:p.end] == p.text for p in paragraphs)
+    assert sum(s.kind == "sentence" for s in reading.segments) == 3000
+    # a short block keeps its line breaks inside one paragraph (hard-wrapped prose)
+    path.write_text("Schools and charities met\nand agreed aims.\n\nReview points help.\n", encoding="utf-8")
+    assert [s.text for s in read_file(path, options()).segments if s.kind == "paragraph"] == [
+        "Schools and charities met\nand agreed aims.", "Review points help."]
+
+
+def test_a_turn_over_a_million_characters_is_split_into_sentences():
+    # spaCy's 1,000,000-character guard is for parsers and NER; the default pipeline has neither
+    from evidence.nlp.pipeline import sentence_spans
+
+    text = "We met the tutors again. " * 42_000  # 1,050,000 characters
+    spans = sentence_spans([text])[0]
+    assert len(text) > 1_000_000 and len(spans) == 42_000 and text[slice(*spans[-1])] == "We met the tutors again."

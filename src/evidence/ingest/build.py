@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -111,11 +112,29 @@ def transcript_reading(path: Path, options: ReadOptions, source: Source, turns: 
     return Reading(source=source, segments=segments, speakers=list(speakers.values()), cases=cases)
 
 
+#: a block of text between blank lines longer than this is no paragraph (a list of answers, one per line,
+#: or a file with no blank lines at all): it is split at its line breaks, one paragraph per line
+MAX_PARAGRAPH_CHARS = 20_000
+
+
+def _paragraph_spans(text: str, body_start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph: blocks between blank lines, whitespace trimmed; a block over
+    :data:`MAX_PARAGRAPH_CHARS` gives one paragraph per non-blank line instead."""
+    for match in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", text[body_start:], re.S):
+        start, end = body_start + match.start(), body_start + match.end()
+        if end - start <= MAX_PARAGRAPH_CHARS:
+            yield start, end
+            continue
+        for line in re.finditer(r"[^\n]*\S[^\n]*", text[start:end]):
+            chunk = line.group()
+            left = start + line.start() + len(chunk) - len(chunk.lstrip())
+            yield left, left + len(chunk.strip())
+
+
 def article_reading(source: Source, body_start: int, options: ReadOptions) -> Reading:
     """An article without speakers: paragraphs (split on blank lines) and the sentences inside them."""
     paragraphs: list[Segment] = []
-    for match in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", source.text[body_start:], re.S):
-        start, end = body_start + match.start(), body_start + match.end()
+    for start, end in _paragraph_spans(source.text, body_start):
         paragraphs.append(Segment(
             id=f"{source.id}:p{len(paragraphs) + 1:04d}", source=source.id, kind="paragraph",
             start=start, end=end, text=source.text[start:end], order=len(paragraphs), wave=source.wave,

@@ -48,6 +48,10 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, purpose: str = "text") -> Any:
     return _load_pipeline(DEFAULT_PIPELINE if purpose == "vocab" else name, purpose)
 
 
+#: longest text the default (blank) pipeline reads at once, in characters
+BLANK_MAX_LENGTH = 50_000_000
+
+
 @lru_cache(maxsize=8)
 def _load_pipeline(name: str, purpose: str) -> Any:
     import spacy
@@ -71,6 +75,10 @@ def _load_pipeline(name: str, purpose: str) -> Any:
             nlp.add_pipe("sentencizer")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
+        # spaCy refuses texts over 1,000,000 characters because a parser or NER needs about 1 GB per 100,000;
+        # this pipeline has neither (a tokenizer, sentence punctuation and a lookup table), so a long turn
+        # or a file without paragraph breaks is read, at about 100 MB per 1,000,000 characters
+        nlp.max_length = BLANK_MAX_LENGTH
     if purpose == "lemmas":
         _register_lower_lemmas()
         nlp.add_pipe(LOWER_LEMMAS)
