@@ -14,7 +14,8 @@
    folder of github.com/AugmendTech/treeseg, kept outside the repo, e.g. /work/scratch/i17/tinyrec).
    Section ARI against the coarse human agenda, the equal-parts baseline, distinct neighbouring
    labels, and themes in each of the five longest meetings: how many, their labels, and labels
-   holding a speaker's name.
+   holding a speaker's name. DIR may instead hold one CSV per meeting (text, agenda; optional
+   order, speaker), e.g. real council meetings whose agenda items a person marked.
 
 Units beyond the sample corpus are made by joining two sample units (seeded), so every text is
 distinct. The first run embeds them (minutes); later runs read the embedding cache.
@@ -190,7 +191,31 @@ def load_agenda_meetings(folder: Path) -> pd.DataFrame:
                          "order": index, "source": meeting[:8], "agenda": int(agenda[index])})
         frames.append(pd.DataFrame(rows))
     if not frames:
-        raise FileNotFoundError(f"no *_anno.json meeting annotations under {folder}")
+        return load_csv_meetings(folder)
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_csv_meetings(folder: Path) -> pd.DataFrame:
+    """Turns of real meetings kept as one CSV per meeting: text and agenda (the human item number,
+    one contiguous run per item), optionally order and speaker. E.g. the Boston City Council
+    transcripts of github.com/CouncilDataProject/minutes-item-seg (commit f549af16), cut into
+    sentences, a new item at each human-marked MINUTES-BOUNDARY."""
+    frames = []
+    for file in sorted(Path(folder).glob("*.csv")):
+        meeting = pd.read_csv(file)
+        missing = {"text", "agenda"} - set(meeting.columns)
+        if missing:
+            raise ValueError(f"{file}: no column {', '.join(sorted(missing))} (need text and agenda per turn)")
+        if "order" in meeting.columns:
+            meeting = meeting.sort_values("order", kind="stable")
+        meeting = meeting.reset_index(drop=True)
+        frames.append(pd.DataFrame({
+            "id": [f"{file.stem}-{i:05d}" for i in range(len(meeting))],
+            "text": meeting["text"].fillna("").astype(str),
+            "speaker": meeting["speaker"].fillna("").astype(str) if "speaker" in meeting.columns else "",
+            "order": range(len(meeting)), "source": file.stem, "agenda": meeting["agenda"].astype(int)}))
+    if not frames:
+        raise FileNotFoundError(f"no *_anno.json meeting annotations or meeting CSVs under {folder}")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -204,7 +229,7 @@ def bench_real_agendas(folder: Path, embedder) -> None:
         return
     turns = load_agenda_meetings(Path(folder))
     vectors = embedder.embed(turns["text"].tolist())
-    print(f"  TinyRec (Apache-2.0): {turns['source'].nunique()} meetings, {len(turns)} turns, "
+    print(f"  {turns['source'].nunique()} meetings, {len(turns)} turns, "
           f"{turns.groupby('source')['agenda'].nunique().sum()} agenda items")
     scores: dict[str, list[float]] = {"hybrid": [], "equal parts": []}
     repeated, labelled = 0, 0
@@ -251,7 +276,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/evidence-bench-themes"))
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--agendas", type=Path, default=None,
-                        help="folder of real meetings with human agendas (TinyRec); see point 4 above")
+                        help="folder of real meetings with human agendas (TinyRec, or one CSV per meeting); see point 4 above")
     parser.add_argument("--only-agendas", action="store_true", help="run point 4 only")
     parser.add_argument("--skip-scale", action="store_true", help="skip points 1 and 2 (fit time, stability)")
     args = parser.parse_args()

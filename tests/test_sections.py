@@ -65,3 +65,41 @@ def test_a_very_long_transcript_is_split_in_blocks_with_the_same_boundaries(monk
     blocked, assigned = find_sections(turns, vectors)
     assert blocked["start_turn"].tolist() == whole["start_turn"].tolist() == [0, 20, 40]
     assert len(assigned) == 60
+
+
+def test_a_council_reading_its_agenda_aloud_gets_one_section_per_item_however_short():
+    # a clerk reads 12 dockets of 3 turns each (36 turns x 12 words = 432 words: the length alone
+    # suggests round(0.09 x 20.8) = 2 sections); the turns all sound alike, so only the cues tell
+    rng = np.random.default_rng(1)
+    rows = []
+    for item in range(12):
+        rows.append(f"Docket number 07{item:02d}, a message in order for the appropriation of funds for the city.")
+        rows.append("It was filed in the office of the city clerk and referred to committee today.")
+        rows.append("The chair recognises the councillor who wishes to speak on this matter now.")
+    vectors = np.tile(rng.normal(0, 1, 12), (len(rows), 1)) + rng.normal(0, 0.05, (len(rows), 12))
+    turns = pd.DataFrame({"id": [f"t{i}" for i in range(len(rows))], "text": rows})
+    sections, assigned = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == list(range(0, 36, 3))
+    assert sections["n_turns"].tolist() == [3] * 12
+
+
+def test_a_chairs_cue_opens_a_section_and_a_nearby_boundary_gives_way():
+    # three topics of 20 turns; the chair opens the third 4 turns before its talk changes ("Moving on
+    # to item 3, ..."): the section starts at the cue, not where the vectors change
+    turns, vectors, _ = _meeting([20, 20, 20], 18)
+    turns.loc[36, "text"] = "Thank you. Moving on to item 3, the budget for next year and what it should cover."
+    sections, _ = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == [0, 20, 36]
+
+
+def test_an_agenda_word_deep_inside_a_turn_or_in_passing_is_not_a_cue():
+    from evidence.themes.sections import agenda_cues
+
+    texts = ["Welcome, everyone.",
+             "Moving on to item 2, the tutoring pilot.",                       # a cue
+             "Let's go to main and see what broke.",                           # not an agenda move
+             " ".join(["word"] * 25) + " and then the next item on the agenda.",  # past the opening words
+             "Item 3: attendance.",                                             # a cue
+             "Thank you. That brings us to any other business."]               # a cue
+    assert agenda_cues(texts) == [1, 4]  # 5 is within 2 turns of 4: one item, not two
+    assert agenda_cues(texts, gap=1) == [1, 4, 5]
