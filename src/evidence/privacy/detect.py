@@ -99,11 +99,14 @@ class NameIndex:
         self.forms: dict[str, list[_Entry]] = {}
         self.role_words = role_words(getattr(known, "role_labels", ()))
         for name in known:
+            # a name read off a title in the text ("Dr. Nagy") is matched capitalised only: its parts may
+            # be ordinary words in another language ("nagy" is Hungarian for big)
+            cased = name.origin == "title"
             for form, strength in _forms(name):
-                self._add(form, name.identity, strength)
+                self._add(form, name.identity, strength, cased)
         self.max_tokens = max((len(k.split(" ")) for k in self.forms), default=0)
 
-    def _add(self, form: str, identity: str, strength: int) -> None:
+    def _add(self, form: str, identity: str, strength: int, cased: bool = False) -> None:
         tokens = [t for t in _TOKEN.findall(fold(form))]
         if not tokens:
             return
@@ -115,7 +118,7 @@ class NameIndex:
             return  # "Professor", "AM" and role words ("Head", "Facilitator") are never a name alone
         key = " ".join(_token_key(t) for t in tokens)
         titled = len(tokens) > 1 and tokens[0].casefold() in FORM_TITLES  # "mr h" is a name in any case
-        sensitive = not titled and all(is_common_word(t) for t in significant)
+        sensitive = not titled and (cased or all(is_common_word(t) for t in significant))
         entries = self.forms.setdefault(key, [])
         for i, entry in enumerate(entries):
             if entry.identity == identity:

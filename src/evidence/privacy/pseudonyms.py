@@ -89,6 +89,8 @@ class PseudonymKey:
                 break
         self.entries[candidate] = {"identity": known.identity, "original": known.name, "kind": known.kind,
                                    "aliases": "; ".join(known.aliases), "role": known.role}
+        if known.origin == "title":  # read off "Dr. Nagy" in a text: stays matched capitalised only
+            self.entries[candidate]["origin"] = "title"
         self._by_identity[known.identity] = candidate
         self.changed = True
         return candidate
@@ -121,7 +123,8 @@ class PseudonymKey:
             names.add(k["name"], k["kind"], k.get("aliases", []), role=k.get("role", ""), origin="roster")
         for entry in self.entries.values():
             aliases = [a for a in entry.get("aliases", "").split("; ") if a]
-            names.add(entry["original"], entry["kind"], aliases, role=entry.get("role", ""), origin="key")
+            names.add(entry["original"], entry["kind"], aliases, role=entry.get("role", ""),
+                      origin="title" if entry.get("origin") == "title" else "key")
         return names
 
     def pseudonym_of_identity(self, identity: str) -> str | None:

@@ -182,6 +182,7 @@ def pseudonym_pattern(key: PseudonymKey) -> re.Pattern[str] | None:
 def name_categories(text: str, hits: list[Any], pseudonyms: re.Pattern[str] | None, index: Any) -> Counter:
     """Count the name findings ``hits`` of ``text`` (and glued pseudonyms) by :data:`NAME_CATEGORIES`."""
     from .detect import _TOKEN, _is_honorific, is_common_word
+    from .roster import ROLE_TITLES
 
     counts: Counter = Counter()
     spans = [(m.start(), m.end()) for m in pseudonyms.finditer(text)] if pseudonyms is not None else []
@@ -208,7 +209,7 @@ def name_categories(text: str, hits: list[Any], pseudonyms: re.Pattern[str] | No
             if any(s == at for s, _ in spans):
                 return True  # another pseudonym
             return (len(word) > 1 and not word.isupper() and not is_common_word(word) and not _is_honorific(word)
-                    and word.casefold() not in index.role_words)
+                    and word.casefold() not in index.role_words and word.casefold() not in ROLE_TITLES)
 
         if after and glued(after.group(1), end + 1):
             counts["glued pseudonyms"] += 1

@@ -48,7 +48,8 @@ GENERIC_SPEAKERS = re.compile(
 """Speaker labels that are roles or numbers, not names (``Interviewer``, ``Speaker 2``, ``P07``)."""
 
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "master", "lord", "lady",
-          "cllr", "councillor", "rev", "revd", "reverend", "baroness", "baron", "rt", "hon", "judge", "dean")
+          "cllr", "councillor", "rev", "revd", "reverend", "baroness", "baron", "rt", "hon", "judge", "dean",
+          "councilor", "councilwoman", "councilman", "alderman", "alderwoman", "senator", "rabbi", "imam")
 """Titles and honorifics: never a name on their own, and stripped from a roster name before its parts
 (first, middle, last) are taken."""
 POST_NOMINALS = ("am", "ms", "mp", "msp", "mla", "mep", "obe", "mbe", "cbe", "kbe", "dbe", "cb", "qc", "kc",
@@ -134,6 +135,81 @@ def _core_key(name: str) -> str:
     return name_key(" ".join(name_parts(name)))
 
 
+#: titles that put a person's name after them in running text ("Councilor Arroyo", "Mr. Dawson")
+NAME_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "cllr", "councillor",
+               "councilor", "councilwoman", "councilman", "alderman", "alderwoman", "rev", "revd", "reverend",
+               "father", "sister", "judge", "lord", "lady", "baroness", "baron", "senator", "rabbi", "imam")
+#: words that follow a title without being a name ("Mr President", "Madam Chair", "Dr Who")
+NOT_NAMES_AFTER_TITLE = frozenset("""
+president vice chair chairman chairwoman chairperson speaker clerk mayor secretary deputy chief minister governor
+director commissioner member members council city right honourable hon gentleman gentlemen lady ladies justice
+attorney general sheriff treasurer leader convener convenor presiding officer head principal teacher and or the of
+in on at to for with who what when where how why from by as but so if it is was are be this that these those
+thank thanks yes no please sorry madam sir dame lord president's chair's investigator executive officer lead
+manager coordinator designate elect emeritus pro tem general
+""".split())
+#: roles that work as a title before a surname ("Council President Flynn", "Mayor Wu"); the word after
+#: them counts as a name only when it is not an everyday word ("Principal Investigator" is not)
+ROLE_TITLES = ("president", "chair", "chairman", "chairwoman", "mayor", "commissioner", "governor", "minister",
+               "superintendent", "principal", "headteacher", "inspector", "sergeant", "detective", "captain",
+               "coach", "director", "secretary")
+_NAME_WORD = r"[A-Z][A-Za-z\u00c0-\u00ff'\u2019]*[a-z\u00e0-\u00ff]"
+#: titles written short: "Mr. Dawson" (after a full word, "Thank you, Councilor. We ..." ends a sentence)
+SHORT_TITLES = frozenset(("mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "cllr"))
+#: two-letter words that open a sentence ("So Flynn said"); other short capitalised words before a
+#: surname are first names ("Ed Flynn", "Jo Bell")
+TWO_LETTER_WORDS = frozenset("am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ye".split())
+#: titles that are never an ordinary word ("miss" is a verb too): a lower-case word after them is a name
+UNMISTAKABLE_TITLES = frozenset(("mr", "mrs", "ms", "mx", "cllr"))
+_TITLED = re.compile(r"\b(" + "|".join(NAME_TITLES + ROLE_TITLES) + r")(\.?)[ \t]+(" + _NAME_WORD
+                     + r"(?:[ \t]?-[ \t]?" + _NAME_WORD + r")?)(?:[ \t]+(" + _NAME_WORD
+                     + r"(?:[ \t]?-[ \t]?" + _NAME_WORD + r")?))?", re.IGNORECASE)
+
+
+def titled_names(text: str, roles: Iterable[str] = ()) -> list[str]:
+    """People named after a title in running text: "Councilor Arroyo" gives "Arroyo", "Dr Ana Silva"
+    "Ana Silva", "Councilor Fernandez -Anderson" "Fernandez-Anderson". Found without a trained
+    pipeline or a roster, so a transcript without speaker labels still loses the names it mentions
+    (and the surname then goes wherever it stands alone). Role words after a title ("Mr President",
+    "Madam Chair") are not names."""
+    stop = NOT_NAMES_AFTER_TITLE | role_words(roles) | set(NAME_TITLES) | set(ROLE_TITLES) | set(TITLES)
+    stop |= {f"{title}s" for title in NAME_TITLES + ROLE_TITLES}
+    found: list[str] = []
+    from .detect import is_common_word
+
+    starts = re.finditer(r"\b(?:" + "|".join(NAME_TITLES + ROLE_TITLES) + r")\b", text, re.IGNORECASE)
+    for match in filter(None, (_TITLED.match(text, start.start()) for start in starts)):  # "mr and mrs jones"
+        title, stop_mark = match.group(1), match.group(2)
+        if stop_mark and title.casefold() not in SHORT_TITLES:
+            continue
+        first, second = (re.sub(r"[ \t]*-[ \t]*", "-", g) if g else g for g in match.groups()[2:])
+        if first.casefold() in stop or (first.isupper() and len(first) <= 3):  # "miss PE", "Dr NHS"
+            continue
+        if not first[0].isupper():
+            # pupils write "mrs hughes": after an unmistakable title a lower-case word is a name too
+            if title.casefold() not in UNMISTAKABLE_TITLES or is_common_word(first):
+                continue
+            first, second = first.title(), (second.title() if second else second)
+        if not title[0].isupper() and title.casefold() in ("father", "sister", "lady", "lord", "judge") + ROLE_TITLES:
+            continue  # "my father Tom", "the chair Tom": a relative or a role, not a title
+        if title.casefold() in ROLE_TITLES and len(first) > 2 and is_common_word(first.split("-")[0]):
+            continue
+        name = first
+        if (second and second[0].isupper() and second.casefold() not in stop
+                and not is_common_word(second.split("-")[0])):  # "Dr Ana Silva", not "Councilor Flynn Seeks"
+            name = f"{first} {second}"
+        if name not in found:
+            found.append(name)
+    # the same people named without the title: "Ed Flynn" beside "Council President Flynn"
+    for surname in [name for name in found if " " not in name]:
+        for match in re.finditer(r"\b(" + _NAME_WORD + r")[ \t]+" + re.escape(surname) + r"\b", text):
+            given = match.group(1)
+            ordinary = given.casefold() in TWO_LETTER_WORDS if len(given) <= 2 else is_common_word(given)
+            if given.casefold() not in stop and not ordinary and f"{given} {surname}" not in found:
+                found.append(f"{given} {surname}")
+    return found
+
+
 def looks_like_name(value: str, roles: Iterable[str] = ()) -> bool:
     """True for "Jayden Okafor" or "jayden"; false for ids such as "P017", "Q-3" or role labels."""
     value = value.strip()
@@ -179,6 +255,8 @@ class KnownNames:
             self.names.append(record)
         elif role and not existing.role:
             existing.role = role
+        if existing.origin == "title" and origin != "title":  # a roster or speaker label confirms the name
+            existing.origin = origin
         for alias in aliases:
             alias = re.sub(r"\s+", " ", str(alias)).strip()
             if alias and alias not in existing.aliases and name_key(alias) != name_key(existing.name):
@@ -223,6 +301,12 @@ class KnownNames:
                 kind = _column_kind(str(column))
                 if kind and isinstance(value, str):
                     known.add(value, kind, origin="quotes")
+        parts = {part.casefold() for k in known.names if not k.is_organisation
+                 for n in (k.name, *k.aliases) for part in name_parts(n)}
+        for name in titled_names(source.text or "", self.role_labels):
+            # "Mrs Patel" where the roster knows Priya Patel is hers, not a new person
+            if known.find(name) is None and not all(p.casefold() in parts for p in name_parts(name)):
+                known.add(name, "person", origin="title")
         return known
 
     def _add_speaker(self, name: str, role: str) -> None:
