@@ -15,7 +15,8 @@
    Section ARI against the coarse human agenda, the equal-parts baseline, distinct neighbouring
    labels, and themes in each of the five longest meetings: how many, their labels, and labels
    holding a speaker's name. DIR may instead hold one CSV per meeting (text, agenda; optional
-   order, speaker), e.g. real council meetings whose agenda items a person marked.
+   order, speaker), e.g. real council meetings whose agenda items a person marked, or hearing days
+   with one item per witness.
 
 Units beyond the sample corpus are made by joining two sample units (seeded), so every text is
 distinct. The first run embeds them (minutes); later runs read the embedding cache.

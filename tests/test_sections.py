@@ -100,6 +100,33 @@ def test_an_agenda_word_deep_inside_a_turn_or_in_passing_is_not_a_cue():
              "Let's go to main and see what broke.",                           # not an agenda move
              " ".join(["word"] * 25) + " and then the next item on the agenda.",  # past the opening words
              "Item 3: attendance.",                                             # a cue
-             "Thank you. That brings us to any other business."]               # a cue
-    assert agenda_cues(texts) == [1, 4]  # 5 is within 2 turns of 4: one item, not two
-    assert agenda_cues(texts, gap=1) == [1, 4, 5]
+             "Thank you. That brings us to any other business.",              # a cue
+             "Can we turn to page 12 of the report?",                          # a document, not an item
+             "Could I just then go to the next paragraph.",                    # the same
+             "My Lady, the next witness is Dr Okonjo.",                        # a hearing's next item
+             "Thank you. May I call Ms Quenby, please."]                       # the same
+    assert agenda_cues(texts) == [1, 4, 8]  # 5 is within 2 turns of 4, 9 of 8: one item each
+    assert agenda_cues(texts, gap=1) == [1, 4, 5, 8, 9]
+
+
+def test_a_long_meeting_that_dwells_on_few_items_is_not_cut_into_many():
+    # 3 items of 150 turns x 30 words (13,500 words: the length alone suggests round(0.09 x 116) = 10
+    # sections, as a hearing day of three witnesses would); past the third the cost curve is flat, so 3
+    turns, vectors, truth = _meeting([150, 150, 150], 30, seed=4)
+    assert round(SECTIONS_PER_SQRT_WORD * np.sqrt(13_500)) == 10
+    sections, assigned = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == [0, 150, 300]
+    assert assigned["section"].tolist() == truth
+
+
+def test_the_dynamic_programme_places_a_given_count_as_kernelcpd_does():
+    import ruptures
+
+    from evidence.themes.sections import _dp_sections, smooth
+
+    rng = np.random.default_rng(7)
+    centres = rng.normal(0, 1, (6, 16))
+    points = smooth(np.vstack([centres[t] + rng.normal(0, 0.6, (int(n), 16))
+                               for t, n in enumerate(rng.integers(12, 40, 6))]), 3)
+    reference = ruptures.KernelCPD(kernel="cosine", min_size=5).fit(points).predict(n_bkps=5)
+    assert _dp_sections(points, 5, 5, elbow=False) == reference

@@ -11,22 +11,27 @@ Three methods over the turn embeddings, all deterministic:
 ``hybrid`` (default)
     Procedural turns ("Thank you.", "Can you hear me?") are set aside (they join the section
     before them), each other turn's embedding is averaged with its two neighbours, there are
-    round(:data:`SECTIONS_PER_SQRT_WORD` x sqrt(words spoken)) sections (TextTiling's count when
-    the texts are not given), and KernelCPD places the boundaries where they split the turns best
-    (exact dynamic programming, sections at least 5 turns). The chair's cues then have the last
-    word: a turn that opens with "next item", "moving on to", "item 4", "docket number 0712" or
-    "that brings us to" (:func:`agenda_cues`) always opens a section, and a boundary within 3 turns
-    moves to it (one within 5 gives way). When a meeting has at least as many cues as its length
-    suggests sections (a clerk reading the agenda out), the cues alone mark the sections.
+    round(:data:`SECTIONS_PER_SQRT_WORD` x sqrt(words spoken)) sections at most (TextTiling's count when
+    the texts are not given), fewer where the talk stops changing (the elbow of the cost curve: each
+    boundary must lower the cost by the mean gain of the first max(2 x count, 10)), placed where they
+    split the turns best (KernelCPD's cosine cost, exact dynamic programming, sections at least 5
+    turns). The chair's cues then have the last word: a turn that opens with "next item", "moving on
+    to" (not "to page 12"), "item 4", "docket number 0712", "that brings us to" or, at a hearing, "the
+    next witness is" and "may I call" (:func:`agenda_cues`) always opens a section, and a boundary
+    within 3 turns moves to it (one within 5 gives way). When a meeting has at least as many cues as
+    its length suggests sections (a clerk reading the agenda out), the cues alone mark the sections.
 Measured against human agendas (bench/themes.py, adjusted Rand index, mean over meetings): on
 TinyRec's real recorded meetings (5 dev, 16 test) the first hybrid (TextTiling's count) scored 0.25;
-one section per 400 words 0.44 (dev) and 0.37 (test); this method 0.58 (dev) and 0.49 (test), where
-the same placement with the true number of items scores 0.61 and 0.49: on the test meetings the
-placement, not the count, is the limit (few TinyRec meetings have a chair or cues). On two real
-Boston City Council meetings (1,922 sentences, 69 items a person marked) 0.77, where the same method
-without cues scored 0.39. On the sample roundtables 0.71 (0.60 without cues; change-point alone 0.75:
-written agendas with clean breaks). Real meetings drift between items without a clean break, so
-these figures stay below what a person gets.
+one section per 400 words 0.44 (dev) and 0.37 (test); this method 0.57 (dev) and 0.48 (test) (0.58
+and 0.49 without the elbow), where the same placement with the true number of items scores 0.61 and
+0.49: on the test meetings the placement, not the count, is the limit (few TinyRec meetings have a
+chair or cues). On two real Boston City Council meetings (1,922 sentences, 69 items a person marked)
+0.77, where the same method without cues scored 0.39. On 22 days of the UK Covid-19 Inquiry's
+hearings (19,880 turns, one item per witness, 4-5 a day) 0.45, 0.30 without the elbow and hearing
+cues; cutting the day into the true number of equal parts scores 0.55 there, since its items are
+long and its topics shift within each witness. On the sample roundtables 0.71 (0.60 without cues;
+change-point alone 0.75: written agendas with clean breaks). Real meetings drift between items
+without a clean break, so these figures stay below what a person gets.
 
     sections, assignments = find_sections(turns, vectors)
     label_sections(sections, assignments, turns, codings=..., themes=...)
@@ -125,6 +130,50 @@ def _kernel_cpd(points: np.ndarray, min_size: int, *, n_bkps: int | None = None,
     return search.predict(n_bkps=n_bkps) if n_bkps is not None else search.predict(pen=pen)
 
 
+def _dp_sections(points: np.ndarray, min_size: int, count: int, elbow: bool = True) -> list[int]:
+    """Break indices (ending with len(points)) of at most ``count`` + 1 sections, exact dynamic programming
+    over the cosine-kernel cost KernelCPD uses (ruptures gives the same breaks for a fixed count), with the
+    count cut back where the talk stops changing: the k-th boundary must lower the cost by at least the
+    mean gain of the first max(2 x count, 10) boundaries (the elbow of the cost curve). Over
+    :data:`MAX_CPD_POINTS` points it works on block means, as :func:`_kernel_cpd` does."""
+    m = len(points)
+    size = -(-m // MAX_CPD_POINTS)
+    if size > 1:
+        blocks = np.add.reduceat(points, np.arange(0, m, size), axis=0)
+        block_min = max(1, -(-min_size // size))
+        ends = _dp_sections(blocks, block_min, max(1, min(count, len(blocks) // block_min - 1)), elbow)
+        return [min(m, e * size) for e in ends[:-1]] + [m]
+    unit = points / np.maximum(np.linalg.norm(points, axis=1, keepdims=True), 1e-12)
+    gram = np.zeros((m + 1, m + 1))
+    gram[1:, 1:] = (unit @ unit.T).cumsum(0).cumsum(1)
+    starts = np.arange(m + 1)
+    cost = np.full((m + 1, m + 1), np.inf)  # cost[a, b]: turns a..b-1 as one section
+    for b in range(min_size, m + 1):
+        length = (b - starts[: b - min_size + 1]).astype(float)
+        inside = gram[b, b] - gram[: b - min_size + 1, b] - gram[b, : b - min_size + 1] + gram.diagonal()[: b - min_size + 1]
+        cost[: b - min_size + 1, b] = length - inside / length
+    most = max(1, min(max(2 * count, 10), m // min_size - 1))
+    best = np.full((most + 1, m + 1), np.inf)
+    previous = np.zeros((most + 1, m + 1), dtype=int)
+    best[0] = cost[0]
+    for k in range(1, most + 1):
+        total = best[k - 1][:, None] + cost
+        total[0, :] = np.inf
+        previous[k] = np.argmin(total, axis=0)
+        best[k] = total[previous[k], np.arange(m + 1)]
+    curve = best[:, m]
+    finite = np.flatnonzero(np.isfinite(curve))
+    most = int(finite.max())
+    gain = (curve[0] - curve[most]) / most if most else 0.0
+    cut = int(np.argmin(curve[: most + 1] + gain * np.arange(most + 1))) if elbow else most
+    k = max(0, min(count, most, cut))
+    ends, end = [m], m
+    for level in range(k, 0, -1):
+        end = int(previous[level][end])
+        ends.insert(0, end)
+    return ends
+
+
 def smooth(vectors: np.ndarray, window: int) -> np.ndarray:
     """Each row averaged with its neighbours (``window`` rows centred on it), L2-normalised."""
     if window <= 1 or len(vectors) < 2:
@@ -139,15 +188,23 @@ def smooth(vectors: np.ndarray, window: int) -> np.ndarray:
 
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 #: what a chair says to open an agenda item: "next item", "moving on to", "item 4", "docket number 0712",
-#: "that brings us to", "can we turn to"; looked for in the opening words of a turn (:func:`agenda_cues`)
+#: "that brings us to", "can we turn to", and at a hearing "the next witness is", "may I call"; looked for
+#: in the opening words of a turn (:func:`agenda_cues`)
+#: what "move on to" must not be followed by: a page, paragraph or document is not an agenda item
+_NOT_A_DOCUMENT = (r"(?!\s*(?:the\s+)?(?:page|paragraph|para|tab|slide|figure|annex|appendix|document|exhibit|line|"
+                   r"footnote|chart|table|screen|bundle|statement|report|email|letter|minutes|\d))")
 AGENDA_CUE = re.compile(
     r"\b(?:next (?:item|agenda item|point|topic|docket|matter|report|paper|petition|motion|resolution)"
-    r"|mov(?:e|ing) on(?: now)? to|(?:turn|go|come|move)(?:ing)? (?:now )?to (?:item|the next|agenda item|docket)"
+    r"|mov(?:e|ing) on(?: now)? to" + _NOT_A_DOCUMENT
+    + r"|(?:turn|go|come|move)(?:ing)? (?:now )?to (?:item|agenda item|docket"
+    r"|the next (?:item|topic|point|question|agenda item|docket|matter|section|part))"
     r"|(?:agenda )?item (?:number |no\.? )?" + _NUMBER + r"\b|docket (?:number |no\.? |#)?\d"
     r"|(?:first|second|third|next|last|final) (?:item|point|topic) (?:on|of) (?:the|our|today'?s) agenda"
     r"|any other business|(?:that|which) (?:brings|takes) us (?:on )?to"
     r"|(?:we'?ll|we will|let'?s|let us|we can|can we|could we|shall we|i'?d like to|i want to) (?:now )?"
-    r"(?:move|turn) (?:on )?to)", re.IGNORECASE)
+    r"(?:move|turn) (?:on )?to" + _NOT_A_DOCUMENT
+    + r"|(?:the |our )?(?:next|first|last|final) witness(?:es)? (?:is|are|this|today)|may i (?:please |now )?call"
+    r"|(?:next|second|third|final) panel)", re.IGNORECASE)
 #: words at the start of a turn searched for an agenda cue ("Thank you. Moving on to item 3, ...")
 CUE_OPENING_WORDS = 20
 
@@ -197,7 +254,7 @@ def hybrid_boundaries(vectors: np.ndarray, window: int = 4, min_turns: int = MIN
     count = min(count, m // min_turns - 1)
     if count <= 0:
         return cues
-    ends = _kernel_cpd(smoothed, min_turns, n_bkps=count)
+    ends = _dp_sections(smoothed, min_turns, count)
     starts = [int(keep[e]) for e in ends if e < m]
     if texts is not None:
         starts = _with_cues(starts, agenda_cues(texts), min_turns)
