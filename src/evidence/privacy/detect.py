@@ -18,7 +18,7 @@ from typing import Any
 
 from ..nlp.pipeline import NER_PIPELINES as _NER_PIPELINES
 from ..nlp.pipeline import load_ner as _load_ner
-from .folding import fold  # noqa: F401 - callers use detect.fold too
+from .folding import COMMON_WORD_LOGPROB, _lexeme_logprob, fold, is_common_word  # noqa: F401 - callers use detect.fold too
 from .roster import (  # noqa: F401 - name_parts is re-exported for callers of detect
     ORGANISATION_KINDS, POST_NOMINALS, TITLES, KnownName, KnownNames, _is_post_nominal, name_key, name_parts, role_words,
 )
@@ -32,9 +32,7 @@ SCHOOL_WORDS = frozenset(
     "voluntary aided controlled foundation first prep preparatory".split()
 )
 PATTERN_KINDS = ("email", "phone", "postcode", "address", "url", "handle", "dob")
-COMMON_WORD_LOGPROB = -12.5
-"""A name token whose lower-case form is more frequent than this (spaCy's English lexeme log
-probabilities) is also an ordinary word ("Will", "Grace", "Summer"): it is matched only capitalised."""
+
 
 
 @dataclass(frozen=True)
@@ -50,28 +48,6 @@ class Finding:
     kind: str
     detector: str
     identity: str = ""
-
-
-@functools.lru_cache(maxsize=1)
-def _lexeme_logprob() -> dict[str, float]:
-    import gzip
-    import json
-    from importlib import resources
-
-    try:
-        data = resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
-        with data.open("rb") as raw, gzip.open(raw) as handle:
-            return json.load(handle)
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - it is a dependency
-        return {}
-
-
-def is_common_word(token: str) -> bool:
-    """True when ``token`` in lower case is an everyday English word (so a name only if capitalised)."""
-    lower = token.casefold()
-    if len(lower) <= 2:
-        return True
-    return _lexeme_logprob().get(lower, -99.0) > COMMON_WORD_LOGPROB
 
 
 # -- known names ----------------------------------------------------------------------------------

@@ -28,3 +28,30 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """Same-length copy of ``text`` without accents, with plain apostrophes, hyphens and spaces."""
     return "".join(_fold_char(c) for c in text)
+
+
+COMMON_WORD_LOGPROB = -12.5
+"""A name token whose lower-case form is more frequent than this (spaCy's English lexeme log
+probabilities) is also an ordinary word ("Will", "Grace", "Summer"): it is matched only capitalised."""
+
+
+@functools.lru_cache(maxsize=1)
+def _lexeme_logprob() -> dict[str, float]:
+    import gzip
+    import json
+    from importlib import resources
+
+    try:
+        data = resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+        with data.open("rb") as raw, gzip.open(raw) as handle:
+            return json.load(handle)
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - it is a dependency
+        return {}
+
+
+def is_common_word(token: str) -> bool:
+    """True when ``token`` in lower case is an everyday English word (so a name only if capitalised)."""
+    lower = token.casefold()
+    if len(lower) <= 2:
+        return True
+    return _lexeme_logprob().get(lower, -99.0) > COMMON_WORD_LOGPROB

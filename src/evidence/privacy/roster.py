@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from ..core.model import Segment, Source
+from .folding import is_common_word
 
 PERSON_KINDS = ("pupil", "staff", "speaker", "parent", "person")
 ORGANISATION_KINDS = ("school", "partnership", "charity")
@@ -175,8 +176,6 @@ def titled_names(text: str, roles: Iterable[str] = ()) -> list[str]:
     stop = NOT_NAMES_AFTER_TITLE | role_words(roles) | set(NAME_TITLES) | set(ROLE_TITLES) | set(TITLES)
     stop |= {f"{title}s" for title in NAME_TITLES + ROLE_TITLES}
     found: list[str] = []
-    from .detect import is_common_word
-
     starts = re.finditer(r"\b(?:" + "|".join(NAME_TITLES + ROLE_TITLES) + r")\b", text, re.IGNORECASE)
     for match in filter(None, (_TITLED.match(text, start.start()) for start in starts)):  # "mr and mrs jones"
         title, stop_mark = match.group(1), match.group(2)
