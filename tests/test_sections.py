@@ -130,3 +130,11 @@ def test_the_dynamic_programme_places_a_given_count_as_kernelcpd_does():
                                for t, n in enumerate(rng.integers(12, 40, 6))]), 3)
     reference = ruptures.KernelCPD(kernel="cosine", min_size=5).fit(points).predict(n_bkps=5)
     assert _dp_sections(points, 5, 5, elbow=False) == reference
+
+
+def test_a_cue_in_the_opening_turns_leaves_no_greeting_alone_in_a_section():
+    # "Yes, Mr Keith." then "My Lady, the first witness this morning is ...": the greeting joins item 1
+    turns, vectors, _ = _meeting([20, 20, 20], 18)
+    turns.loc[1, "text"] = "My Lady, the first witness this morning is Dr Okonjo, please."
+    sections, _ = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == [0, 20, 40]

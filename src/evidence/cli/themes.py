@@ -45,8 +45,12 @@ def register(subparsers: Any) -> None:
 
     sections = subparsers.add_parser(
         "sections", help="split a transcript into discussion sections",
-        description="Split one roundtable transcript into its discussion sections (TextTiling picks how many, "
-                    "change-point detection places them) and label each with its main codes and themes.")
+        description="Split one transcript into its discussion sections and label each with its main codes and "
+                    "themes and the words that set it apart. Procedural turns are set aside; a meeting gets at most "
+                    "0.09 x sqrt(words spoken) sections, fewer where its talk stops changing, placed by change-point "
+                    "detection; a turn that opens an item (\"moving on to item 3\", \"next item\", \"docket "
+                    "number 0712\", \"may I call\") always starts a section, and a meeting with as many such cues "
+                    "as its length suggests sections is split at its cues alone.")
     add_project_option(sections)
     sections.add_argument("--source", required=True, help="the transcript's source id")
     sections.add_argument("--method", choices=["hybrid", "texttiling", "changepoint"], default="hybrid",

@@ -257,7 +257,9 @@ def hybrid_boundaries(vectors: np.ndarray, window: int = 4, min_turns: int = MIN
     ends = _dp_sections(smoothed, min_turns, count)
     starts = [int(keep[e]) for e in ends if e < m]
     if texts is not None:
-        starts = _with_cues(starts, agenda_cues(texts), min_turns)
+        # a cue in the first few turns ("the first witness this morning is ...") opens the first item:
+        # it leaves no section of a greeting alone
+        starts = _with_cues(starts, [c for c in cues if c >= min_turns], min_turns)
     return starts
 
 
