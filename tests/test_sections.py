@@ -138,3 +138,26 @@ def test_a_cue_in_the_opening_turns_leaves_no_greeting_alone_in_a_section():
     turns.loc[1, "text"] = "My Lady, the first witness this morning is Dr Okonjo, please."
     sections, _ = find_sections(turns, vectors)
     assert sections["start_turn"].tolist() == [0, 20, 40]
+
+
+def test_a_hearing_that_calls_its_witnesses_is_split_at_the_calls_not_at_counsels_topics():
+    # three witnesses of 30 turns; counsel moves on to a new topic halfway through each ("Let's move on
+    # to ..."), which at a hearing is a new line of questions for the same witness, not a new item
+    turns, vectors, truth = _meeting([30, 30, 30], 18)
+    turns.loc[0, "text"] = "Yes, Mr Keith."
+    turns.loc[1, "text"] = "My Lady, the first witness this morning is Dr Okonjo, please."
+    turns.loc[30, "text"] = "Thank you. May I call Ms Quenby, please."
+    turns.loc[60, "text"] = "My Lady, the next witness is Mr Abara."
+    for i in (15, 45, 75):
+        turns.loc[i, "text"] = "Let's move on to the question of funding for the pilot and who paid for it."
+    sections, assigned = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == [0, 30, 60]
+    assert assigned["section"].tolist() == truth
+
+
+def test_without_named_items_a_chairs_move_to_a_new_topic_opens_a_section():
+    # a roundtable with no numbered agenda: "Let's turn to transport." is the chair's next item
+    turns, vectors, _ = _meeting([20, 20, 20], 18)
+    turns.loc[37, "text"] = "Thank you all. Let's turn to transport and how pupils get to the sessions."
+    sections, _ = find_sections(turns, vectors)
+    assert sections["start_turn"].tolist() == [0, 20, 37]

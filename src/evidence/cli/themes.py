@@ -48,9 +48,10 @@ def register(subparsers: Any) -> None:
         description="Split one transcript into its discussion sections and label each with its main codes and "
                     "themes and the words that set it apart. Procedural turns are set aside; a meeting gets at most "
                     "0.09 x sqrt(words spoken) sections, fewer where its talk stops changing, placed by change-point "
-                    "detection; a turn that opens an item (\"moving on to item 3\", \"next item\", \"docket "
-                    "number 0712\", \"may I call\") always starts a section, and a meeting with as many such cues "
-                    "as its length suggests sections is split at its cues alone.")
+                    "detection; a turn that names an item (\"next item\", \"item 3\", \"docket number 0712\", \"may I "
+                    "call\") or, in a meeting that names none, moves on (\"let's turn to\") always starts a "
+                    "section; a meeting naming at least 3 items, or with as many cues as its length suggests "
+                    "sections, is split at its cues alone.")
     add_project_option(sections)
     sections.add_argument("--source", required=True, help="the transcript's source id")
     sections.add_argument("--method", choices=["hybrid", "texttiling", "changepoint"], default="hybrid",
