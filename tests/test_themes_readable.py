@@ -32,6 +32,13 @@ def _vectors(texts: list[str]) -> np.ndarray:
     ("Thanks, Liam. Over to you.", True), ("Sorry, you're on mute.", True), ("Mm-hmm.", True),
     ("Thanks. The funding ended in May.", False), ("We need more mentors.", False),
     ("Item 4, the budget.", False), ("", False),
+    # seen on real hearing transcripts: backchannels, a transcriber's notes, breaks
+    ("Mm-hm.", True), ("Mmhm, yes.", True), ("(Witness nodded)", True), ("(Audible answer)", True),
+    ("[inaudible]", True), ("Very well, we will break now and I shall return at 3.05.", True),
+    ("I shall now rise for 15 minutes.", True), ("The Council is adjourned.", True),
+    ("(laughter) We lost the funding.", False), ("Pupils return after half term.", False),
+    ("We will return to the funding question later.", False),
+    ("We could break the cycle of disadvantage.", False),
 ])
 def test_procedural_turns(text: str, expected: bool) -> None:
     assert is_procedural(text) is expected

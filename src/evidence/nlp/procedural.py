@@ -7,7 +7,8 @@
     procedural_mask(texts)                              # numpy bool array, one per text
 
 Thanks, greetings, turn taking ("over to you", "next item"), audio and video checks ("can you hear
-me", "you're on mute") and bare acknowledgements ("Yes.", "Mm-hmm.") carry no theme. They are left
+me", "you're on mute"), breaks ("We shall return at 11.30."), a transcriber's bracketed notes
+("(Audible answer)", "[inaudible]") and bare acknowledgements ("Yes.", "Mmhm.") carry no theme. They are left
 uncoded by the autocoders and out of theme fitting by default (``--include-procedural`` turns that
 off); the sections of a meeting keep them, since they sit in its timeline. A turn counts as
 procedural when, once these phrases, fillers, stop words and names (capitalised words inside a
@@ -49,11 +50,22 @@ PROCEDURAL_PHRASES: tuple[str, ...] = (
     r"(?:i|we) (?:have|'?ve got) (?:a )?(?:hard )?stop", r"(?:we'?re|we are) (?:running )?(?:out of|short of|over) time",
     r"(?:i'?ll|let me) (?:just )?(?:come|bring \w+) in", r"(?:can|may) i (?:just )?(?:come in|add something|ask)",
     r"(?:please )?(?:raise|lower) (?:your|a) hand",
+    # breaks and adjournments ("We shall return at 11.30.", "I shall now rise for 15 minutes.")
+    r"(?:we|i) (?:shall|will|'ll|are going to|'re going to|can|could) (?:now |just )?(?:return|resume|reconvene|"
+    r"adjourn|rise|break|come back|take (?:a|our|the) (?:short |quick |brief |lunch |comfort |mid-morning |afternoon )?break)"
+    r"(?: (?:at|in|until|till|after) (?:about |around )?(?:[\d.:]+|lunch|two|ten|five)(?: (?:am|pm|a\.m\.|p\.m\.|o'clock|minutes|mins))?)?"
+    r"(?: for (?:lunch|the day|today|(?:about |around )?(?:\d+|five|ten|fifteen|twenty|thirty|forty-five) (?:minutes|mins)))?",
+    r"(?:let'?s|shall we|we'?ll|we will|we'?re going to) (?:take|have) (?:a|our|the) (?:short |quick |brief |lunch |comfort )?break",
+    r"(?:the (?:meeting|hearing|session|committee) (?:is|stands|will be|was) (?:now )?)?adjourned",
 )
+#: a whole turn that is a transcriber's note in brackets: "(Audible answer)", "(The witness nodded)",
+#: "[inaudible]", "(A short break)"
+_STAGE_DIRECTION = re.compile(r"^\s*(?:[\(\[][^\)\]]*[\)\]]\s*)+$")
 
 #: words that acknowledge or fill without adding anything
 FILLERS = frozenset("""
 yes yeah yep yup no nope ok okay right sure fine good great cool alright all mm mmm hmm mhm mm-hmm uh-huh uh um
+mmhm mmhmm mm-hm mhmm uh-hum aha
 er erm ah oh so well absolutely exactly indeed agreed agree definitely perfect lovely brilliant excellent
 wonderful sounds sound got it gotcha true everyone everybody all folks guys chair chairman chairperson
 again also then now just please sorry apologies
@@ -94,6 +106,8 @@ def is_procedural(text: str, max_content_words: int = MAX_CONTENT_WORDS) -> bool
     text = str(text or "").strip()
     if not text:
         return False
+    if _STAGE_DIRECTION.match(text):
+        return True
     return len(content_words(text)) <= max_content_words
 
 
