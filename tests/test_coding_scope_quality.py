@@ -179,3 +179,32 @@ def test_learning_curve_and_quality_are_held_out_with_intervals() -> None:
     assert training == 1.0  # what an honest report must not show
     assert pooled["method"] == "cross-validated" and pooled["kappa"] < training
     assert set(table["code"]) == {"soil", "people", "money"}
+
+
+def test_survey_answers_are_never_procedural_even_short_or_in_capitals(tmp_path: Path, capsys) -> None:
+    """A survey answer is somebody's answer: "Thank you." or "NOT SURE" is still coded (or left to the
+    coder), never set aside as meeting talk; an answer typed in capitals is not a row of names."""
+    from evidence.nlp.procedural import procedural_mask
+
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        answers = ["THE PLOT FEE WENT UP AGAIN", "Not sure.", "Thank you.", "PAY LESS RENT",
+                   "The compost was lovely", "I am."]
+        Path("survey.csv").write_text("id,text\n" + "\n".join(f"s{i},{a}" for i, a in enumerate(answers)) + "\n",
+                                      encoding="utf-8")
+        Path("book.yaml").write_text(CODEBOOK, encoding="utf-8")
+        assert main(["init", "--project", "."]) == 0
+        with open("evidence.yaml", "a", encoding="utf-8") as fh:
+            fh.write("\nembedder: tfidf\npseudonymise: false\n")
+        assert main(["ingest", "--project", ".", "survey.csv"]) == 0
+        assert main(["codebook", "load", "book.yaml", "--project", "."]) == 0
+        report = _report(capsys, "--method", "rules", "--coder", "auto")
+        assert report["procedural"] == 0
+        coded = {text: code for text, code in _suggestions("quote")}
+        assert coded.get("THE PLOT FEE WENT UP AGAIN") == "money" and coded.get("PAY LESS RENT") == "money"
+    finally:
+        os.chdir(old)
+    # the same words as meeting turns: thanks and a bare "I am." run the meeting, the capitals do not
+    assert procedural_mask(answers).tolist() == [False, True, True, False, False, True]
+    assert not procedural_mask(answers, kinds=["quote"] * len(answers)).any()

@@ -113,7 +113,8 @@ def _unit_batches(project: Project, kinds: list[str], include_procedural: bool
         if not include_procedural and len(part):
             from evidence.nlp.procedural import procedural_mask
 
-            mask = procedural_mask(part["text"].tolist())
+            mask = procedural_mask(part["text"].tolist(),
+                                   kinds=part["kind"].tolist() if "kind" in part else None)
             procedural = int(mask.sum())
             part = part[~mask].reset_index(drop=True)
         yield part, with_text, procedural

@@ -27,7 +27,10 @@ FILLER_WORDS = frozenset("""
 hi hello yeah yes yep okay ok um uh er erm oh ah thanks thank sorry right like just really
 actually basically think know mean sort kind bit lot thing things stuff got get go going say said
 want come good great well maybe probably
+mmhm mhm mhmm hmm mmm absolutely certainly indeed exactly correct mrs madam
 """.split())
+#: "of course" says nothing about a course
+_DISCOURSE_AFTER = {"course": "of"}
 
 
 # Pseudonyms the privacy step writes ("Pupil 017", "School C", "Charity lead 2", "Speaker 3"): never
@@ -56,9 +59,11 @@ class LemmaTokenizer:
         """(surface word, lemma or None) per token; None for stop words, numbers, punctuation, names."""
         out: list[tuple[str, str | None]] = []
         cleaned = PSEUDONYM.sub(lambda m: " , " * 1, str(text).replace("’", "'"))
+        previous = ""
         for token in self.nlp(cleaned):
             lemma = (token.lemma_ or token.text).lower().strip("'’-")
-            if (token.is_punct or token.is_space or token.like_num or token.like_url
+            after, previous = previous, token.lower_
+            if (_DISCOURSE_AFTER.get(token.lower_) == after or token.is_punct or token.is_space or token.like_num or token.like_url
                     or len(lemma) < 3 or lemma in self.stop_words or token.lower_ in self.stop_words
                     or lemma in FILLER_WORDS or "'" in lemma or token.lower_ in self.exclude
                     or lemma in self.exclude):

@@ -107,7 +107,8 @@ class ThemeModel:
         if not self.include_procedural:
             from evidence.nlp.procedural import procedural_mask
 
-            procedural = procedural_mask(texts.tolist()) & keep
+            kinds = units["kind"].astype(str).tolist() if "kind" in units else None
+            procedural = procedural_mask(texts.tolist(), kinds=kinds) & keep
             if procedural.any() and (keep & ~procedural).sum() >= MIN_UNITS:
                 self.procedural_ = units.loc[procedural, "id"].astype(str).tolist()
                 self.notes_.append(f"{len(self.procedural_)} procedural turn(s) (thanks, turn taking, audio checks) "

@@ -25,13 +25,13 @@ Three methods over the turn embeddings, all deterministic:
     cues alone.
 Measured against human agendas (bench/themes.py, adjusted Rand index, mean over meetings): on
 TinyRec's real recorded meetings (5 dev, 16 test) the first hybrid (TextTiling's count) scored 0.25;
-one section per 400 words 0.44 (dev) and 0.37 (test); this method 0.57 (dev) and 0.48 (test) (0.58
+one section per 400 words 0.44 (dev) and 0.37 (test); this method 0.58 (dev) and 0.47 (test) (0.58
 and 0.49 without the elbow), where the same placement with the true number of items scores 0.61 and
 0.49: on the test meetings the placement, not the count, is the limit (few TinyRec meetings have a
 chair or cues). On two real Boston City Council meetings (1,922 sentences, 69 items a person marked)
 0.81, where the same method without cues scored 0.38 (0.77 when "moving on to" still counted beside
 the dockets). On 22 days of the UK Covid-19 Inquiry's hearings (19,880 turns, one item per witness, 4-5
-a day) 0.73: 0.52 with no cues, 0.45 when counsel's "let's move on to" opened sections too; cutting
+a day) 0.72: 0.52 with no cues, 0.45 when counsel's "let's move on to" opened sections too; cutting
 each day into the true number of equal parts scores 0.55. On the sample roundtables 0.71 (0.60 without cues;
 change-point alone 0.75: written agendas with clean breaks). Real meetings drift between items
 without a clean break, so these figures stay below what a person gets.
@@ -217,7 +217,7 @@ AGENDA_CUE = re.compile(
     r"|(?:we'?ll|we will|let'?s|let us|we can|can we|could we|shall we|i'?d like to|i want to) (?:now )?"
     r"(?:move|turn) (?:on )?to" + _NOT_A_DOCUMENT + ")", re.IGNORECASE)
 #: a meeting that names at least this many items (a witness called, an item read out) is split at those
-#: items alone: on 22 hearing days (4-5 witnesses each) 0.53 -> 0.73 ARI, two council meetings 0.81
+#: items alone: on 22 hearing days (4-5 witnesses each) 0.53 -> 0.72 ARI, two council meetings 0.81
 ITEM_CUES_ALONE = 3
 #: words at the start of a turn searched for an agenda cue ("Thank you. Moving on to item 3, ...")
 CUE_OPENING_WORDS = 20
