@@ -31,6 +31,16 @@ def _meeting(topic_lengths, words_per_turn, procedural_at=None, procedural_run=0
     return turns, np.asarray(vectors), truth
 
 
+def _starts_with_texts(topic_lengths, texts_at):
+    """Section starts of a meeting of ``topic_lengths`` (18 words a turn) once the turns in ``texts_at``
+    (turn index -> text) say what a chair or counsel would."""
+    turns, vectors, _ = _meeting(topic_lengths, 18)
+    for turn, text in texts_at.items():
+        turns.loc[turn, "text"] = text
+    sections, _ = find_sections(turns, vectors)
+    return sections["start_turn"].tolist()
+
+
 def test_the_number_of_sections_grows_with_the_square_root_of_the_words_spoken():
     # 3 topics of 20 turns x 18 words = 1,080 words: round(0.09 x 32.9) = 3 sections
     turns, vectors, truth = _meeting([20, 20, 20], 18)
@@ -86,10 +96,8 @@ def test_a_council_reading_its_agenda_aloud_gets_one_section_per_item_however_sh
 def test_a_chairs_cue_opens_a_section_and_a_nearby_boundary_gives_way():
     # three topics of 20 turns; the chair opens the third 4 turns before its talk changes ("Moving on
     # to item 3, ..."): the section starts at the cue, not where the vectors change
-    turns, vectors, _ = _meeting([20, 20, 20], 18)
-    turns.loc[36, "text"] = "Thank you. Moving on to item 3, the budget for next year and what it should cover."
-    sections, _ = find_sections(turns, vectors)
-    assert sections["start_turn"].tolist() == [0, 20, 36]
+    assert _starts_with_texts([20, 20, 20], {
+        36: "Thank you. Moving on to item 3, the budget for next year and what it should cover."}) == [0, 20, 36]
 
 
 def test_an_agenda_word_deep_inside_a_turn_or_in_passing_is_not_a_cue():
@@ -134,10 +142,8 @@ def test_the_dynamic_programme_places_a_given_count_as_kernelcpd_does():
 
 def test_a_cue_in_the_opening_turns_leaves_no_greeting_alone_in_a_section():
     # "Yes, Mr Keith." then "My Lady, the first witness this morning is ...": the greeting joins item 1
-    turns, vectors, _ = _meeting([20, 20, 20], 18)
-    turns.loc[1, "text"] = "My Lady, the first witness this morning is Dr Okonjo, please."
-    sections, _ = find_sections(turns, vectors)
-    assert sections["start_turn"].tolist() == [0, 20, 40]
+    assert _starts_with_texts([20, 20, 20], {
+        1: "My Lady, the first witness this morning is Dr Okonjo, please."}) == [0, 20, 40]
 
 
 def test_a_hearing_that_calls_its_witnesses_is_split_at_the_calls_not_at_counsels_topics():
@@ -157,7 +163,5 @@ def test_a_hearing_that_calls_its_witnesses_is_split_at_the_calls_not_at_counsel
 
 def test_without_named_items_a_chairs_move_to_a_new_topic_opens_a_section():
     # a roundtable with no numbered agenda: "Let's turn to transport." is the chair's next item
-    turns, vectors, _ = _meeting([20, 20, 20], 18)
-    turns.loc[37, "text"] = "Thank you all. Let's turn to transport and how pupils get to the sessions."
-    sections, _ = find_sections(turns, vectors)
-    assert sections["start_turn"].tolist() == [0, 20, 37]
+    assert _starts_with_texts([20, 20, 20], {
+        37: "Thank you all. Let's turn to transport and how pupils get to the sessions."}) == [0, 20, 37]
